@@ -1,0 +1,36 @@
+#pragma once
+// The record every visible operation carries to the scheduling point.
+#include <cstdint>
+#include <source_location>
+#include <string_view>
+
+namespace lockstep::detail {
+
+using thread_id = std::uint32_t;
+using object_id = std::uint32_t;
+inline constexpr thread_id no_thread = ~thread_id{0};
+inline constexpr object_id no_object = ~object_id{0};
+
+enum class object_kind : std::uint8_t {
+    thread, mutex, recursive_mutex, condition_variable, semaphore, atomic, model,
+};
+
+enum class op_kind : std::uint8_t {
+    spawn, join, detach, exit, yield, choose,
+    lock, try_lock, unlock,
+    wait, wake, notify_one, notify_all,
+    acquire, try_acquire, release,
+    load, store, exchange, compare_exchange, fetch_add, fetch_sub,
+};
+
+struct operation {
+    op_kind kind{};
+    object_id object = no_object;
+    std::source_location location{};
+    object_id other = no_object;  // a second object it touches (the mutex of a condition wait)
+};
+
+std::string_view to_string(object_kind kind);
+std::string_view to_string(op_kind kind);
+
+} // namespace lockstep::detail

@@ -1,0 +1,72 @@
+#pragma once
+// The interface between primitives and the runtime of the current execution.
+// Every function acts on the one execution running on this OS thread.
+#include <cstddef>
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <string_view>
+
+#include <lockstep/detail/operation.hpp>
+#include <lockstep/result.hpp>
+
+namespace lockstep::detail {
+
+// A non-owning predicate "may the pending operation proceed?"; empty = always.
+struct wait_condition {
+    bool (*test)(const void*) = nullptr;
+    const void* context = nullptr;
+    bool ready() const { return test == nullptr || test(context); }
+};
+
+template <class F>
+wait_condition until(const F& f) {
+    return {[](const void* c) { return static_cast<bool>((*static_cast<const F*>(c))()); }, &f};
+}
+
+// A thread body placed on its own fiber stack, so spawning allocates nothing.
+struct thread_body {
+    void* source = nullptr;  // the callable and its arguments, on the spawner's stack
+    std::size_t size = 0;
+    std::size_t align = 0;
+    void (*relocate)(void* from, void* to) = nullptr;  // move-construct at `to`
+    void (*run)(void* self) = nullptr;                  // invoke, then destroy
+};
+
+bool in_model() noexcept;
+thread_id self();
+
+object_id add_object(object_kind kind, std::string_view name, std::source_location created);
+// Names for messages: the user's name or the stable default ("mutex#2", "T1").
+std::string object_label(object_id id);
+std::string thread_label(thread_id t);
+
+// The scheduling point: returns when the strategy lets the calling thread
+// perform `op`, which is only when `ready` holds.
+void schedule(const operation& op, wait_condition ready = {});
+// Attaches a value to the step just taken (a load's result, a try_lock's success).
+void annotate(std::int64_t value);
+// A yield or failed try-operation: the fair scheduler lowers this thread.
+void no_progress();
+
+[[noreturn]] void fail(failure_kind kind, std::string message, std::source_location where);
+
+// Lock ownership, kept by the runtime for deadlock reports and exit checks.
+thread_id owner(object_id lock);
+std::uint32_t depth(object_id lock);
+std::source_location locked_at(object_id lock);
+void acquired(object_id lock, std::source_location where);
+void released(object_id lock);
+
+thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
+bool finished(thread_id t);
+void joined(thread_id t);
+object_id thread_object(thread_id t);
+
+std::size_t choose(std::size_t n, std::source_location where);
+// A choice the runtime makes inside an operation (which waiter a notify wakes):
+// explored and recorded like choose(), but not a step of its own.
+std::size_t decide(std::size_t n);
+void observe(std::string_view name, std::string value);
+
+} // namespace lockstep::detail

@@ -1,0 +1,39 @@
+#pragma once
+// How an exploration is run: which strategy, which budgets.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace lockstep {
+
+enum class strategy {
+    dfs,     // every interleaving of visible operations, depth first; a proof when it finishes
+    random,  // a uniformly random choice at every step, seeded; max_executions runs
+    replay,  // follows options.token (what lockstep::replay uses)
+};
+
+struct options {
+    lockstep::strategy strategy = strategy::dfs;
+    std::uint64_t seed = 0;
+    // 0 = no limit for exhaustive strategies; random search defaults to 10,000.
+    std::uint64_t max_executions = 0;
+    // A fair execution longer than this is reported as a livelock.
+    std::uint64_t max_steps = 20'000;
+    // Usable stack of each model thread; a guard page below it turns an overflow
+    // into a stack_overflow failure.
+    std::size_t stack_size = 256 * 1024;
+    // Keep exploring after a failure (to collect every reachable outcome).
+    bool stop_on_failure = true;
+    // Name of the model, used in the replay line of reports.
+    std::string name;
+    // The command the report's last line gives to replay a failure; the token is
+    // appended. Empty: the line shows lockstep::replay(model, "<token>").
+    std::string replay_command;
+    // When set, each failure's report (with its token) is also written to
+    // <failure_dir>/<name>.txt, so a CI log that swallows output does not lose it.
+    std::string failure_dir;
+    // The token followed by strategy::replay.
+    std::string token;
+};
+
+} // namespace lockstep

@@ -1,0 +1,59 @@
+#pragma once
+// What an exploration concluded.
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lockstep {
+
+enum class failure_kind {
+    assertion,       // LOCKSTEP_ASSERT failed
+    deadlock,        // no thread can move while some are blocked
+    self_deadlock,   // a thread locks a non-recursive mutex it already holds
+    misuse,          // a primitive used against its contract (unlock not held, never joined, ...)
+    exception,       // an exception escaped a model thread
+    livelock,        // a fair execution exceeded options.max_steps
+    stack_overflow,  // a model thread ran past its stack (options.stack_size)
+    nondeterminism,  // the model did not behave the same under the same schedule
+};
+
+std::string_view to_string(failure_kind kind);
+
+struct failure {
+    failure_kind kind{};
+    std::string message;   // one line: what went wrong
+    std::string location;  // file:line where it was detected, empty when nowhere in particular
+    std::string token;     // replays this failure: lockstep::replay(model, token)
+    std::string text;      // the full report
+    const std::string& report() const { return text; }
+};
+
+// Compares outcome values numerically when both are integers, as text otherwise.
+struct outcome_order {
+    bool operator()(const std::string& a, const std::string& b) const;
+};
+using outcome_counts = std::map<std::string, std::uint64_t, outcome_order>;
+
+struct result {
+    std::uint64_t executions = 0;  // executions run
+    std::uint64_t steps = 0;       // scheduling steps over all executions
+    std::uint64_t failed_executions = 0;
+    bool complete = false;         // an exhaustive strategy covered the whole space
+    double seconds = 0;
+    std::optional<lockstep::failure> failure;  // the first failure found
+    // observe(name, value): per name, each distinct value and how many executions saw it
+    std::map<std::string, outcome_counts> outcomes;
+
+    bool ok() const { return !failure.has_value(); }
+    explicit operator bool() const { return ok(); }
+    // A summary, the outcomes, and the failure's report if there is one.
+    std::string describe() const;
+};
+
+// Lets doctest's CHECK(lockstep::check(model)) print the full report.
+std::ostream& operator<<(std::ostream& os, const result& r);
+
+} // namespace lockstep

@@ -1,0 +1,401 @@
+#include "execution.hpp"
+
+#include <cstdlib>
+#include <cxxabi.h>
+#include <exception>
+#include <typeinfo>
+
+#include <fmt/format.h>
+
+#include <lockstep/token_error.hpp>
+
+namespace lockstep::detail {
+namespace {
+
+thread_local execution* running = nullptr;
+
+char* align_down(char* p, std::size_t align) {
+    return reinterpret_cast<char*>(reinterpret_cast<std::uintptr_t>(p) & ~(static_cast<std::uintptr_t>(align) - 1));
+}
+
+void run_model(void* model) { (*static_cast<const std::function<void()>*>(model))(); }
+
+std::string describe_current_exception() {
+    std::string type = "unknown type";
+    if (const std::type_info* info = abi::__cxa_current_exception_type()) {
+        int status = 0;
+        char* demangled = abi::__cxa_demangle(info->name(), nullptr, nullptr, &status);
+        type = status == 0 && demangled ? demangled : info->name();
+        std::free(demangled);
+    }
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return fmt::format("{}: \"{}\"", type, e.what());
+    } catch (...) {
+        return type;
+    }
+}
+
+} // namespace
+
+execution* execution::current() noexcept { return running; }
+
+execution::execution(stack_pool& stacks, std::uint64_t max_steps) : stacks_(stacks), max_steps_(max_steps) {
+    describe_os_stack(explorer_);
+}
+
+execution::~execution() { release_stacks(); }
+
+void execution::release_stacks() {
+    for (std::size_t i = 0; i < thread_count_; ++i) {
+        thread_state& t = *threads_[i];
+        if (t.has_stack) stacks_.give_back(t.memory);
+        t.has_stack = false;
+    }
+}
+
+std::string execution::object_label(object_id o) const {
+    const object_info& info = objects_[o];
+    if (info.kind == object_kind::thread) return thread_label(info.thread);
+    if (!info.name.empty()) return info.name;
+    return fmt::format("{}#{}", to_string(info.kind), info.ordinal);
+}
+
+std::string execution::thread_label(thread_id t) const {
+    const thread_state& th = *threads_[t];
+    if (!th.name.empty()) return th.name;
+    return t == 0 ? std::string("main") : fmt::format("T{}", t);
+}
+
+object_id execution::add_object(object_kind kind, std::string_view name, std::source_location created) {
+    if (object_count_ == objects_.size()) objects_.emplace_back();
+    object_info& o = objects_[object_count_];
+    o.kind = kind;
+    o.ordinal = ++ordinals_[static_cast<std::size_t>(kind)];
+    o.name.assign(name);
+    o.created = created;
+    o.thread = no_thread;
+    o.owner = no_thread;
+    o.depth = 0;
+    return static_cast<object_id>(object_count_++);
+}
+
+thread_id execution::new_thread(std::string_view name, std::source_location created) {
+    if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<thread_state>());
+    const auto id = static_cast<thread_id>(thread_count_++);
+    thread_state& t = *threads_[id];
+    t.name.assign(name);
+    t.object = add_object(object_kind::thread, {}, created);
+    objects_[t.object].thread = id;
+    t.parent = no_thread;
+    t.pending = {};
+    t.ready = {};
+    t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
+    t.locks_held = 0;
+    t.created = created;
+    return id;
+}
+
+void execution::run(const std::function<void()>& model, strategy_base& strategy) {
+    release_stacks();
+    thread_count_ = 0;
+    object_count_ = 0;
+    for (auto& n : ordinals_) n = 0;
+    events_.clear();
+    decisions_.clear();
+    observed_.clear();
+    failure_.reset();
+    fairness_.reset();
+    strategy_ = &strategy;
+
+    const thread_id main = new_thread({}, std::source_location::current());
+    thread_state& m = *threads_[main];
+    m.memory = stacks_.take();
+    m.has_stack = true;
+    m.body = {nullptr, 0, 0, nullptr, &run_model};
+    m.body_at = const_cast<std::function<void()>*>(&model);
+    m.started = true;
+    start_fiber(m.context, m.memory, align_down(m.memory.top(), 64), &thread_entry);
+    current_ = main;
+
+    execution* outer = running;
+    running = this;
+    if (sigsetjmp(overflow_landing_, 0) == 0) {
+        in_fiber_ = true;
+        switch_fiber(explorer_, m.context);
+    } else {
+        // Back from a stack overflow: the faulting fiber is abandoned.
+        *reinterpret_cast<exception_state*>(abi::__cxa_get_globals()) = explorer_.exceptions;
+    }
+    in_fiber_ = false;
+    running = outer;
+}
+
+void execution::thread_entry(boost::context::detail::transfer_t t) {
+    fiber_started(t);
+    execution& ex = *running;
+    thread_state& self = *ex.threads_[ex.current_];
+    std::string escaped;
+    try {
+        self.body.run(self.body_at);
+    } catch (...) {
+        escaped = describe_current_exception();
+    }
+    if (!escaped.empty()) {
+        const std::source_location where = ex.events_.empty() ? self.created : self.pending.location;
+        ex.fail(failure_kind::exception,
+                fmt::format("thread {} ended by an uncaught exception {}", ex.thread_label(ex.current_), escaped),
+                where);
+    }
+    ex.exit_thread();
+}
+
+void execution::exit_thread() {
+    thread_state& self = *threads_[current_];
+    schedule({op_kind::exit, self.object, {}}, {});
+    self.finished = true;
+    if (self.locks_held > 0) {
+        for (std::size_t o = 0; o < object_count_; ++o) {
+            const object_info& lock = objects_[o];
+            if (lock.owner != current_) continue;
+            fail(failure_kind::misuse,
+                 fmt::format("thread {} ended while holding {} (locked at {}:{}); any thread waiting for it "
+                             "waits forever",
+                             thread_label(current_), object_label(static_cast<object_id>(o)),
+                             lock.owned_since.file_name(), lock.owned_since.line()),
+                 lock.owned_since);
+        }
+    }
+    const thread_id next = pick_next();
+    if (next == no_thread) no_thread_can_move();
+    give_control_to(next);
+    std::abort();  // a finished thread is never resumed
+}
+
+void execution::no_thread_can_move() {
+    for (std::size_t t = 0; t < thread_count_; ++t)
+        if (!threads_[t]->finished)
+            fail(failure_kind::deadlock, "deadlock: every thread is blocked", {});
+    for (std::size_t t = 1; t < thread_count_; ++t)
+        if (!threads_[t]->joined)
+            fail(failure_kind::misuse,
+                 fmt::format("thread {} was never joined (created at {}:{})", thread_label(static_cast<thread_id>(t)),
+                             threads_[t]->created.file_name(), threads_[t]->created.line()),
+                 threads_[t]->created);
+    // Every thread has finished: the execution is over.
+    switch_fiber(threads_[current_]->context, explorer_);
+    std::abort();
+}
+
+void execution::give_control_to(thread_id next) {
+    if (next == current_) return;
+    thread_state& from = *threads_[current_];
+    current_ = next;
+    switch_fiber(from.context, threads_[next]->context);
+}
+
+thread_id execution::pick_next() {
+    thread_state& self = *threads_[current_];
+    const bool fair = fairness_.active() || self.made_no_progress;
+    choices_.clear();
+    const auto n = static_cast<thread_id>(thread_count_);
+    auto consider = [&](thread_id t) {
+        thread_state& th = *threads_[t];
+        if (th.started && !th.finished && th.ready.ready()) choices_.push_back({t, &th.pending});
+    };
+    for (thread_id t = current_; t < n; ++t) consider(t);
+    for (thread_id t = 0; t < current_; ++t) consider(t);
+
+    if (fair) {
+        enabled_.clear();
+        for (const choice& c : choices_) enabled_.insert(c.thread);
+        fairness_.observe(enabled_, current_, self.made_no_progress);
+        self.made_no_progress = false;
+        std::size_t kept = 0;
+        for (const choice& c : choices_)
+            if (fairness_.allowed(c.thread, enabled_)) choices_[kept++] = c;
+        if (kept > 0) choices_.resize(kept);  // the relation is acyclic; never empty in practice
+    }
+    if (choices_.empty()) return no_thread;
+
+    std::size_t index = 0;
+    if (choices_.size() > 1) {
+        index = strategy_->pick(choices_);
+        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index)});
+    }
+    const thread_id next = choices_[index].thread;
+    if (fair) fairness_.scheduled(next);
+    return next;
+}
+
+void execution::schedule(const operation& op, wait_condition ready) {
+    thread_state& self = *threads_[current_];
+    self.pending = op;
+    self.ready = ready;
+    if (self.priming) {
+        self.priming = false;
+        current_ = self.parent;
+        switch_fiber(self.context, threads_[self.parent]->context);
+    } else {
+        if (events_.size() >= max_steps_)
+            fail(failure_kind::livelock,
+                 fmt::format("livelock: the execution exceeded max_steps = {} steps without ending", max_steps_), {});
+        const thread_id next = pick_next();
+        if (next == no_thread) no_thread_can_move();
+        give_control_to(next);
+    }
+    events_.push_back({current_, op, 0, false});
+}
+
+void execution::annotate(std::int64_t value) {
+    if (events_.empty()) return;
+    events_.back().value = value;
+    events_.back().has_value = true;
+}
+
+void execution::fail(failure_kind kind, std::string message, std::source_location where) {
+    if (!failure_) failure_ = failure_record{kind, std::move(message), where, current_, events_.size()};
+    // Wait conditions can only be evaluated while this execution runs: keep them for the report.
+    for (std::size_t t = 0; t < thread_count_; ++t) {
+        thread_state& th = *threads_[t];
+        th.blocked = th.started && !th.finished && !th.ready.ready();
+    }
+    switch_fiber(threads_[current_]->context, explorer_);
+    std::abort();  // a failed execution is abandoned, never resumed
+}
+
+void execution::acquired(object_id lock, std::source_location where) {
+    object_info& o = objects_[lock];
+    if (o.owner == current_) {
+        ++o.depth;
+        return;
+    }
+    o.owner = current_;
+    o.depth = 1;
+    o.owned_since = where;
+    o.owned_step = events_.size();  // the lock step was just logged: its 1-based number
+    ++threads_[current_]->locks_held;
+}
+
+void execution::released(object_id lock) {
+    object_info& o = objects_[lock];
+    if (--o.depth > 0) return;
+    o.owner = no_thread;
+    --threads_[current_]->locks_held;
+}
+
+thread_id execution::spawn(const thread_body& body, std::string_view name, std::source_location where) {
+    const thread_id id = new_thread(name, where);
+    schedule({op_kind::spawn, threads_[id]->object, where}, {});
+    thread_state& child = *threads_[id];
+    child.memory = stacks_.take();
+    child.has_stack = true;
+    char* at = align_down(child.memory.top() - body.size, body.align < 16 ? 16 : body.align);
+    if (at - child.memory.usable_bottom() < 4096)
+        fail(failure_kind::misuse, "a thread's callable and arguments do not fit on its stack; raise options.stack_size",
+             where);
+    body.relocate(body.source, at);
+    child.body = body;
+    child.body_at = at;
+    child.parent = current_;
+    child.started = true;
+    child.priming = true;
+    start_fiber(child.context, child.memory, align_down(at, 64), &thread_entry);
+    // Run the child up to its first visible operation, so its pending operation is known.
+    thread_state& self = *threads_[current_];
+    current_ = id;
+    switch_fiber(self.context, child.context);
+    return id;
+}
+
+std::size_t execution::choose(std::size_t n, std::source_location where) {
+    if (n == 0) fail(failure_kind::misuse, "choose(0): there is no value to choose from", where);
+    std::size_t value = 0;
+    if (n > 1) {
+        value = strategy_->choose(n);
+        decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value)});
+    }
+    events_.push_back({current_, {op_kind::choose, threads_[current_]->object, where},
+                       static_cast<std::int64_t>(value), true});
+    return value;
+}
+
+std::size_t execution::decide(std::size_t n) {
+    if (n <= 1) return 0;
+    const std::size_t value = strategy_->choose(n);
+    decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value)});
+    return value;
+}
+
+void execution::observe(std::string_view name, std::string value) {
+    observed_.emplace_back(std::string(name), std::move(value));
+}
+
+bool execution::in_guard_page(const void* address) const {
+    if (!in_fiber_) return false;
+    const thread_state& t = *threads_[current_];
+    return t.has_stack && t.memory.in_guard(address);
+}
+
+void execution::stack_overflowed() {
+    if (!failure_) {
+        const thread_state& t = *threads_[current_];
+        failure_ = failure_record{
+            failure_kind::stack_overflow,
+            fmt::format("thread {} overflowed its stack of {} KiB (deep recursion or a large local); raise "
+                        "options.stack_size if the model needs more",
+                        thread_label(current_), stacks_.usable_size() / 1024),
+            t.pending.location, current_, events_.size()};
+    }
+}
+
+// ---- the runtime interface used by primitives ----
+
+namespace {
+execution& active(const char* what) {
+    execution* ex = running;
+    if (ex == nullptr)
+        throw usage_error(fmt::format("lockstep: {} used outside a model run by lockstep::explore or lockstep::replay",
+                                      what));
+    return *ex;
+}
+} // namespace
+
+bool in_model() noexcept { return running != nullptr; }
+thread_id self() { return active("a primitive").self(); }
+object_id add_object(object_kind kind, std::string_view name, std::source_location created) {
+    return active("a lockstep object").add_object(kind, name, created);
+}
+std::string object_label(object_id id) { return active("object_label").object_label(id); }
+std::string thread_label(thread_id t) { return active("thread_label").thread_label(t); }
+std::source_location locked_at(object_id lock) { return active("a lock").object(lock).owned_since; }
+void schedule(const operation& op, wait_condition ready) { active("a primitive").schedule(op, ready); }
+void annotate(std::int64_t value) { active("a primitive").annotate(value); }
+void no_progress() { active("a primitive").no_progress(); }
+void fail(failure_kind kind, std::string message, std::source_location where) {
+    active("a primitive").fail(kind, std::move(message), where);
+}
+thread_id owner(object_id lock) { return active("a lock").owner(lock); }
+std::uint32_t depth(object_id lock) { return active("a lock").depth(lock); }
+void acquired(object_id lock, std::source_location where) { active("a lock").acquired(lock, where); }
+void released(object_id lock) { active("a lock").released(lock); }
+thread_id spawn(const thread_body& body, std::string_view name, std::source_location where) {
+    return active("lockstep::thread").spawn(body, name, where);
+}
+bool finished(thread_id t) { return active("lockstep::thread").finished(t); }
+void joined(thread_id t) { active("lockstep::thread").joined(t); }
+object_id thread_object(thread_id t) { return active("lockstep::thread").thread_object(t); }
+std::size_t decide(std::size_t n) { return active("a primitive").decide(n); }
+std::size_t choose(std::size_t n, std::source_location where) { return active("lockstep::choose").choose(n, where); }
+void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
+
+void assertion_failed(const char* expression, std::string_view message, std::source_location where) {
+    execution& ex = active("LOCKSTEP_ASSERT");
+    ex.fail(failure_kind::assertion,
+            message.empty() ? fmt::format("assertion failed: {}", expression)
+                            : fmt::format("assertion failed: {} ({})", expression, message),
+            where);
+}
+
+} // namespace lockstep::detail

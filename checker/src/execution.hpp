@@ -1,0 +1,149 @@
+#pragma once
+// One run of a model: its threads (fibers), its objects, the event log, and the
+// one scheduling point every visible operation passes through.
+#include <setjmp.h>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <lockstep/detail/runtime.hpp>
+
+#include "fairness.hpp"
+#include "fiber.hpp"
+#include "strategy.hpp"
+#include "token.hpp"
+
+namespace lockstep::detail {
+
+struct object_info {
+    object_kind kind{};
+    std::uint32_t ordinal = 0;  // per kind, in creation order: the default name
+    std::string name;           // given by the user, or empty
+    std::source_location created{};
+    thread_id thread = no_thread;  // for thread objects
+    // Locks: who holds it, how deep, since when.
+    thread_id owner = no_thread;
+    std::uint32_t depth = 0;
+    std::source_location owned_since{};
+    std::size_t owned_step = 0;
+};
+
+struct thread_state {
+    fiber context;
+    stack memory{};
+    bool has_stack = false;
+    std::string name;
+    object_id object = no_object;
+    thread_id parent = no_thread;
+    operation pending{};
+    wait_condition ready{};
+    bool started = false;
+    bool priming = false;  // runs from spawn to its first visible operation
+    bool finished = false;
+    bool joined = false;
+    bool made_no_progress = false;
+    bool blocked = false;  // at the end of a failed execution: its pending operation could not proceed
+    std::uint32_t locks_held = 0;
+    thread_body body{};
+    void* body_at = nullptr;
+    std::source_location created{};
+};
+
+struct event {
+    thread_id thread;
+    operation op;
+    std::int64_t value = 0;
+    bool has_value = false;
+};
+
+struct failure_record {
+    failure_kind kind{};
+    std::string message;
+    std::source_location where{};
+    thread_id thread = no_thread;
+    std::size_t step = 0;  // events taken before it
+};
+
+class execution {
+public:
+    execution(stack_pool& stacks, std::uint64_t max_steps);
+    ~execution();
+    execution(const execution&) = delete;
+    execution& operator=(const execution&) = delete;
+
+    void run(const std::function<void()>& model, strategy_base& strategy);
+
+    // What the last run left behind.
+    const std::optional<failure_record>& failure() const { return failure_; }
+    std::span<const event> events() const { return events_; }
+    std::span<const decision> decisions() const { return decisions_; }
+    std::span<const std::pair<std::string, std::string>> observed() const { return observed_; }
+    std::size_t thread_count() const { return thread_count_; }
+    const thread_state& thread(thread_id t) const { return *threads_[t]; }
+    std::size_t object_count() const { return object_count_; }
+    const object_info& object(object_id o) const { return objects_[o]; }
+    std::string object_label(object_id o) const;
+    std::string thread_label(thread_id t) const;
+    std::uint64_t max_steps() const { return max_steps_; }
+
+    // The runtime interface (see lockstep/detail/runtime.hpp).
+    static execution* current() noexcept;
+    thread_id self() const { return current_; }
+    object_id add_object(object_kind kind, std::string_view name, std::source_location created);
+    void schedule(const operation& op, wait_condition ready);
+    void annotate(std::int64_t value);
+    void no_progress() { threads_[current_]->made_no_progress = true; }
+    [[noreturn]] void fail(failure_kind kind, std::string message, std::source_location where);
+    thread_id owner(object_id lock) const { return objects_[lock].owner; }
+    std::uint32_t depth(object_id lock) const { return objects_[lock].depth; }
+    void acquired(object_id lock, std::source_location where);
+    void released(object_id lock);
+    thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
+    bool finished(thread_id t) const { return threads_[t]->finished; }
+    void joined(thread_id t) { threads_[t]->joined = true; }
+    object_id thread_object(thread_id t) const { return threads_[t]->object; }
+    std::size_t choose(std::size_t n, std::source_location where);
+    std::size_t decide(std::size_t n);
+    void observe(std::string_view name, std::string value);
+
+    void stack_overflowed();  // from the SIGSEGV handler
+    bool in_guard_page(const void* address) const;
+    ::sigjmp_buf& overflow_landing() { return overflow_landing_; }
+
+private:
+    static void thread_entry(boost::context::detail::transfer_t t);
+    [[noreturn]] void exit_thread();
+    thread_id new_thread(std::string_view name, std::source_location created);
+    thread_id pick_next();
+    [[noreturn]] void no_thread_can_move();
+    void release_stacks();
+    void give_control_to(thread_id next);
+
+    stack_pool& stacks_;
+    std::uint64_t max_steps_;
+    strategy_base* strategy_ = nullptr;
+    fiber explorer_{};
+    ::sigjmp_buf overflow_landing_{};
+    bool in_fiber_ = false;
+
+    std::vector<std::unique_ptr<thread_state>> threads_;  // reused across runs
+    std::size_t thread_count_ = 0;
+    thread_id current_ = 0;
+    std::vector<object_info> objects_;  // reused across runs
+    std::size_t object_count_ = 0;
+    std::uint32_t ordinals_[8]{};
+
+    std::vector<event> events_;
+    std::vector<decision> decisions_;
+    std::vector<choice> choices_;
+    std::vector<std::pair<std::string, std::string>> observed_;
+    std::optional<failure_record> failure_;
+    fairness fairness_;
+    thread_set enabled_;
+};
+
+} // namespace lockstep::detail

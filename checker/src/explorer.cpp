@@ -1,0 +1,218 @@
+// Drives executions under a strategy: stops at the first failure or when the
+// budget ends, replays every failure once to prove it reproduces, and collects
+// statistics and outcomes.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include <lockstep/explore.hpp>
+
+#include "execution.hpp"
+#include "report.hpp"
+
+namespace lockstep {
+namespace {
+using namespace detail;
+
+// ---- stack overflow: a guard-page fault becomes a failure of the execution ----
+
+struct previous_handler {
+    struct sigaction action {};
+};
+
+previous_handler& segv_previous() {
+    static previous_handler p;
+    return p;
+}
+
+void on_segv(int, siginfo_t* info, void*) {
+    execution* ex = execution::current();
+    if (ex != nullptr && ex->in_guard_page(info->si_addr)) {
+        ex->stack_overflowed();
+        siglongjmp(ex->overflow_landing(), 1);
+    }
+    // Not ours: put back whoever handled it before; the fault repeats and goes there.
+    sigaction(SIGSEGV, &segv_previous().action, nullptr);
+}
+
+void install_segv_handler() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa {};
+        sa.sa_sigaction = &on_segv;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGSEGV, &sa, &segv_previous().action);
+    });
+}
+
+// The handler needs a stack of its own: the faulting one is exhausted.
+class alternate_signal_stack {
+public:
+    alternate_signal_stack() : memory_(64 * 1024) {
+        stack_t st{};
+        st.ss_sp = memory_.data();
+        st.ss_size = memory_.size();
+        installed_ = sigaltstack(&st, &old_) == 0;
+    }
+    ~alternate_signal_stack() {
+        if (installed_) sigaltstack(&old_, nullptr);
+    }
+    alternate_signal_stack(const alternate_signal_stack&) = delete;
+    alternate_signal_stack& operator=(const alternate_signal_stack&) = delete;
+
+private:
+    std::vector<char> memory_;
+    stack_t old_{};
+    bool installed_ = false;
+};
+
+// ---- failures ----
+
+bool same_event(const event& a, const event& b) {
+    return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object &&
+           a.op.location.line() == b.op.location.line() && a.has_value == b.has_value && a.value == b.value;
+}
+
+std::string describe_event(const execution& ex, std::span<const event> events, std::size_t i) {
+    if (i >= events.size()) return "the execution ended";
+    const event& e = events[i];
+    std::string text = fmt::format("{} {} {}", ex.thread_label(e.thread), to_string(e.op.kind), ex.object_label(e.op.object));
+    if (e.has_value) text += fmt::format(" -> {}", e.value);
+    if (e.op.location.line() != 0) text += " at " + where(e.op.location);
+    return text;
+}
+
+failure make_failure(const execution& ex, const options& opts) {
+    const failure_record& rec = *ex.failure();
+    failure f;
+    f.kind = rec.kind;
+    f.message = rec.message;
+    f.location = where(rec.where);
+    f.token = encode_token(ex.decisions(), ex.max_steps());
+    f.text = render_report(ex, f.token, opts);
+    return f;
+}
+
+// Replays the failing schedule; if the model does something else this time, the
+// failure becomes a nondeterminism failure that shows where the runs parted.
+void verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts) {
+    const std::vector<event> first(ex.events().begin(), ex.events().end());
+    const failure_record first_failure = *ex.failure();
+    std::uint64_t max_steps = 0;
+    auto again = make_replay(f.token, max_steps);
+    again->next_execution();
+    ex.run(model, *again);
+
+    const auto second = ex.events();
+    std::size_t i = 0;
+    while (i < first.size() && i < second.size() && same_event(first[i], second[i])) ++i;
+    const bool same_failure = ex.failure() && ex.failure()->kind == first_failure.kind &&
+                              ex.failure()->message == first_failure.message;
+    if (i == first.size() && i == second.size() && same_failure) return;
+
+    const std::string original = fmt::format("{}: {}", to_string(f.kind), f.message);
+    f.kind = failure_kind::nondeterminism;
+    f.message = fmt::format("the model is nondeterministic: replaying its failing schedule diverged at step {}", i + 1);
+    f.location.clear();
+    std::string text = fmt::format("lockstep: nondeterminism in {}\n  {}\n", opts.name.empty() ? "model" : opts.name,
+                                   f.message);
+    text += "  The model depends on something the checker does not control (wall clock, unseeded randomness,\n"
+            "  real threads, object addresses), so this failure would not replay:\n";
+    text += fmt::format("  first run: {}\n", original);
+    text += fmt::format("  step {} in the first run: {}\n", i + 1, describe_event(ex, first, i));
+    text += fmt::format("  step {} in the replay:    {}\n", i + 1, describe_event(ex, second, i));
+    if (i == first.size() && i == second.size())
+        text += fmt::format("  the replay ended with: {}\n",
+                            ex.failure() ? fmt::format("{}: {}", to_string(ex.failure()->kind), ex.failure()->message)
+                                         : std::string("no failure"));
+    f.text = text;
+}
+
+void write_failure_file(const failure& f, const options& opts) {
+    if (opts.failure_dir.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(opts.failure_dir, ec);
+    std::string file = opts.name.empty() ? std::string("model") : opts.name;
+    for (char& c : file)
+        if (c == '/' || c == ' ') c = '_';
+    std::ofstream out(std::filesystem::path(opts.failure_dir) / (file + ".txt"));
+    out << f.text;
+}
+
+result run(const std::function<void()>& model, const options& opts, strategy_base& strategy, std::uint64_t max_steps,
+           bool verify_failures) {
+    const auto start = std::chrono::steady_clock::now();
+    install_segv_handler();
+    alternate_signal_stack alt;
+    stack_pool stacks(opts.stack_size);
+    execution ex(stacks, max_steps);
+
+    result r;
+    std::uint64_t budget = opts.max_executions;
+    if (budget == 0 && opts.strategy == strategy::random) budget = 10'000;
+    while (budget == 0 || r.executions < budget) {
+        if (!strategy.next_execution()) break;
+        ex.run(model, strategy);
+        ++r.executions;
+        r.steps += ex.events().size();
+        for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
+
+        if (auto problem = strategy.problem(); problem && !ex.failure() && opts.strategy != strategy::replay) {
+            failure f;
+            f.kind = failure_kind::nondeterminism;
+            f.message = "the model is nondeterministic: " + *problem;
+            f.token = encode_token(ex.decisions(), max_steps);
+            f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n  The model depends on something the "
+                                 "checker does not control (wall clock, unseeded randomness, real threads, object "
+                                 "addresses).\n",
+                                 opts.name.empty() ? "model" : opts.name, f.message);
+            ++r.failed_executions;
+            r.failure = std::move(f);
+            break;
+        }
+        if (!ex.failure()) continue;
+        ++r.failed_executions;
+        if (!r.failure) {
+            failure f = make_failure(ex, opts);
+            if (verify_failures) verify(model, ex, f, opts);
+            write_failure_file(f, opts);
+            r.failure = std::move(f);
+        }
+        if (opts.stop_on_failure) break;
+    }
+    r.complete = strategy.complete();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+} // namespace
+
+result explore(std::function<void()> model, options opts) {
+    if (!model) throw usage_error("lockstep::explore: the model is empty");
+    if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    switch (opts.strategy) {
+    case strategy::dfs: return run(model, opts, *make_dfs(), opts.max_steps, true);
+    case strategy::random: return run(model, opts, *make_random(opts.seed), opts.max_steps, true);
+    case strategy::replay: return replay(std::move(model), opts.token, opts);
+    }
+    throw usage_error("lockstep::explore: unknown strategy");
+}
+
+result replay(std::function<void()> model, std::string_view token, options opts) {
+    if (!model) throw usage_error("lockstep::replay: the model is empty");
+    if (detail::in_model()) throw usage_error("lockstep::replay called from inside a model");
+    std::uint64_t max_steps = 0;
+    auto strategy = make_replay(token, max_steps);
+    opts.strategy = strategy::replay;
+    opts.max_executions = 1;
+    result r = run(model, opts, *strategy, max_steps, false);
+    if (auto problem = strategy->problem()) throw token_error(*problem);
+    return r;
+}
+
+} // namespace lockstep

@@ -1,0 +1,108 @@
+#include "fiber.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <new>
+#include <pthread.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LOCKSTEP_ASAN 1
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace __cxxabiv1 {
+struct __cxa_eh_globals;
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+} // namespace __cxxabiv1
+
+namespace lockstep::detail {
+namespace bc = boost::context::detail;
+
+namespace {
+
+exception_state* eh_globals() {
+    return reinterpret_cast<exception_state*>(__cxxabiv1::__cxa_get_globals());
+}
+
+std::size_t page_size() {
+    static const std::size_t size = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    return size;
+}
+
+} // namespace
+
+stack_pool::stack_pool(std::size_t usable_size) {
+    const std::size_t page = page_size();
+    usable_ = (usable_size + page - 1) / page * page;
+}
+
+stack_pool::~stack_pool() {
+    for (const stack& s : free_) munmap(s.base, s.mapped);
+}
+
+stack stack_pool::take() {
+    if (!free_.empty()) {
+        stack s = free_.back();
+        free_.pop_back();
+        return s;
+    }
+    const std::size_t guard = page_size();
+    const std::size_t mapped = guard + usable_;
+    void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    mprotect(p, guard, PROT_NONE);
+    return stack{static_cast<char*>(p), mapped, guard};
+}
+
+void stack_pool::give_back(stack s) {
+    free_.push_back(s);
+}
+
+void start_fiber(fiber& f, const stack& s, char* reserved_top, fiber_entry entry) {
+    const std::size_t size = static_cast<std::size_t>(reserved_top - s.usable_bottom());
+    f.context = bc::make_fcontext(reserved_top, size, entry);
+    f.exceptions = {};
+    f.stack_bottom = s.usable_bottom();
+    f.stack_size = size;
+    f.fake_stack = nullptr;
+}
+
+void switch_fiber(fiber& from, fiber& to) {
+    exception_state* eh = eh_globals();
+    from.exceptions = *eh;
+    *eh = to.exceptions;
+#if LOCKSTEP_ASAN
+    __sanitizer_start_switch_fiber(&from.fake_stack, to.stack_bottom, to.stack_size);
+#endif
+    bc::transfer_t t = bc::jump_fcontext(to.context, &from);
+    static_cast<fiber*>(t.data)->context = t.fctx;
+#if LOCKSTEP_ASAN
+    __sanitizer_finish_switch_fiber(from.fake_stack, nullptr, nullptr);
+#endif
+}
+
+void fiber_started(bc::transfer_t t) {
+    static_cast<fiber*>(t.data)->context = t.fctx;
+#if LOCKSTEP_ASAN
+    __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
+}
+
+void describe_os_stack([[maybe_unused]] fiber& f) {
+#if LOCKSTEP_ASAN
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        void* addr = nullptr;
+        std::size_t size = 0;
+        pthread_attr_getstack(&attr, &addr, &size);
+        f.stack_bottom = addr;
+        f.stack_size = size;
+        pthread_attr_destroy(&attr);
+    }
+#endif
+}
+
+} // namespace lockstep::detail

@@ -1,0 +1,202 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace lockstep::detail {
+namespace {
+
+bool is_lock(object_kind k) { return k == object_kind::mutex || k == object_kind::recursive_mutex; }
+
+std::string describe_op(const event& e) {
+    std::string text(to_string(e.op.kind));
+    if (!e.has_value) return text;
+    switch (e.op.kind) {
+    case op_kind::try_lock:
+    case op_kind::try_acquire: return text + (e.value ? " -> acquired" : " -> failed");
+    case op_kind::compare_exchange: return text + (e.value ? " -> succeeded" : " -> failed");
+    default: return fmt::format("{} -> {}", text, e.value);
+    }
+}
+
+bool same_step(const event& a, const event& b) {
+    return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object &&
+           a.op.location.line() == b.op.location.line() && a.value == b.value;
+}
+
+// The shortest period p such that the last 3p steps repeat with period p.
+std::size_t repeating_period(std::span<const event> ev) {
+    for (std::size_t p = 1; p <= 256 && 3 * p <= ev.size(); ++p) {
+        bool periodic = true;
+        for (std::size_t i = ev.size() - 2 * p; i < ev.size() && periodic; ++i) periodic = same_step(ev[i], ev[i - p]);
+        if (periodic) return p;
+    }
+    return 0;
+}
+
+class trace_table {
+public:
+    explicit trace_table(const execution& ex) : ex_(ex) {}
+    void add(std::size_t index) {
+        const event& e = ex_.events()[index];
+        rows_.push_back({fmt::format("{}", index + 1), ex_.thread_label(e.thread), describe_op(e),
+                         ex_.object_label(e.op.object), where(e.op.location)});
+    }
+    void gap(std::string text) { rows_.push_back({"", "", "", "", std::move(text)}); }
+    std::string render() const {
+        std::size_t w[4] = {4, 6, 9, 6};
+        for (const auto& r : rows_)
+            for (int i = 0; i < 4; ++i) w[i] = std::max(w[i], r[i].size());
+        std::string out = fmt::format("  {:>{}}  {:<{}}  {:<{}}  {:<{}}  {}\n", "step", w[0], "thread", w[1],
+                                      "operation", w[2], "object", w[3], "location");
+        for (const auto& r : rows_) {
+            if (r[0].empty()) {
+                out += fmt::format("  {}\n", r[4]);
+                continue;
+            }
+            std::string line = fmt::format("  {:>{}}  {:<{}}  {:<{}}  {:<{}}  {}", r[0], w[0], r[1], w[1], r[2], w[2],
+                                           r[3], w[3], r[4]);
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            out += line + "\n";
+        }
+        return out;
+    }
+
+private:
+    const execution& ex_;
+    std::vector<std::array<std::string, 5>> rows_;
+};
+
+std::string interleaving(const execution& ex) {
+    const auto events = ex.events();
+    trace_table table(ex);
+    std::string heading = fmt::format("interleaving ({} steps):\n", events.size());
+    constexpr std::size_t head = 20;
+    if (events.size() <= 3 * head) {
+        for (std::size_t i = 0; i < events.size(); ++i) table.add(i);
+        return heading + table.render();
+    }
+    for (std::size_t i = 0; i < head; ++i) table.add(i);
+    const std::size_t period = repeating_period(events);
+    const std::size_t tail = period > 0 ? std::min<std::size_t>(2 * period, events.size() - head) : head;
+    table.gap(fmt::format("... {} steps not shown ...", events.size() - head - tail));
+    if (period > 0) table.gap(fmt::format("the last steps repeat a cycle of {} steps:", period));
+    for (std::size_t i = events.size() - tail; i < events.size(); ++i) table.add(i);
+    return heading + table.render();
+}
+
+std::string held_by(const execution& ex, thread_id t) {
+    std::vector<std::string> held;
+    for (object_id o = 0; o < ex.object_count(); ++o) {
+        const object_info& info = ex.object(o);
+        if (info.owner == t)
+            held.push_back(fmt::format("{} (locked at step {}, {})", ex.object_label(o), info.owned_step,
+                                       where(info.owned_since)));
+    }
+    if (held.empty()) return "holds nothing";
+    return "holds " + fmt::format("{}", fmt::join(held, ", "));
+}
+
+// Who must act before blocked thread t can move: the holder of the lock, the joined thread.
+thread_id waits_for(const execution& ex, thread_id t) {
+    const thread_state& th = ex.thread(t);
+    if (!th.blocked) return no_thread;
+    const object_info& o = ex.object(th.pending.object);
+    if (o.kind == object_kind::thread) return o.thread;
+    if (is_lock(o.kind)) return o.owner;
+    return no_thread;
+}
+
+std::string blocked_on(const execution& ex, thread_id t) {
+    const thread_state& th = ex.thread(t);
+    const std::string obj = ex.object_label(th.pending.object);
+    const std::string at = where(th.pending.location);
+    switch (th.pending.kind) {
+    case op_kind::join: return fmt::format("waits to join {} at {}", obj, at);
+    case op_kind::lock:
+    case op_kind::wake: {
+        const thread_id holder = ex.object(th.pending.object).owner;
+        std::string who = holder == no_thread ? std::string("free") : "held by " + ex.thread_label(holder);
+        if (th.pending.kind == op_kind::wake) return fmt::format("waits on a condition variable for {} at {} ({})", obj, at, who);
+        return fmt::format("waits to lock {} at {} ({})", obj, at, who);
+    }
+    default: return fmt::format("waits to {} {} at {}", to_string(th.pending.kind), obj, at);
+    }
+}
+
+std::string thread_states(const execution& ex) {
+    std::string out = "threads at the end:\n";
+    for (thread_id t = 0; t < ex.thread_count(); ++t) {
+        const thread_state& th = ex.thread(t);
+        std::string state;
+        if (th.finished) state = "finished";
+        else if (!th.started) state = "not started";
+        else if (!th.blocked)
+            state = fmt::format("{}; next: {} {} at {}", held_by(ex, t), to_string(th.pending.kind),
+                                ex.object_label(th.pending.object), where(th.pending.location));
+        else state = fmt::format("{}; blocked: {}", held_by(ex, t), blocked_on(ex, t));
+        out += fmt::format("  {}: {}\n", ex.thread_label(t), state);
+    }
+    return out;
+}
+
+std::string wait_cycle(const execution& ex) {
+    const std::size_t n = ex.thread_count();
+    for (thread_id start = 0; start < n; ++start) {
+        // Walk the wait-for edges; a cycle through `start` is the one to spell out.
+        std::vector<thread_id> path{start};
+        thread_id t = waits_for(ex, start);
+        while (t != no_thread && t != start && path.size() <= n) {
+            if (std::find(path.begin(), path.end(), t) != path.end()) break;
+            path.push_back(t);
+            t = waits_for(ex, t);
+        }
+        if (t != start) continue;
+        std::vector<std::string> parts;
+        for (thread_id p : path) {
+            const thread_state& th = ex.thread(p);
+            const object_info& o = ex.object(th.pending.object);
+            std::vector<std::string> held;
+            for (object_id h = 0; h < ex.object_count(); ++h)
+                if (ex.object(h).owner == p) held.push_back(ex.object_label(h));
+            std::string part = ex.thread_label(p);
+            if (!held.empty()) part += fmt::format(" holds {},", fmt::join(held, " and "));
+            part += o.kind == object_kind::thread ? fmt::format(" waits to join {}", ex.object_label(th.pending.object))
+                                                  : fmt::format(" waits for {}", ex.object_label(th.pending.object));
+            parts.push_back(part);
+        }
+        return fmt::format("cycle: {}\n", fmt::join(parts, "; "));
+    }
+    return {};
+}
+
+} // namespace
+
+std::string where(std::source_location loc) {
+    if (loc.line() == 0) return {};
+    return fmt::format("{}:{}", loc.file_name(), loc.line());
+}
+
+std::string replay_line(std::string_view token, const options& opts) {
+    if (!opts.replay_command.empty()) return fmt::format("replay: {} {}", opts.replay_command, token);
+    return fmt::format("replay: lockstep::replay(model, \"{}\")", token);
+}
+
+std::string render_report(const execution& ex, std::string_view token, const options& opts) {
+    const failure_record& f = *ex.failure();
+    std::string out = fmt::format("lockstep: {} in {}\n", to_string(f.kind), opts.name.empty() ? "model" : opts.name);
+    out += fmt::format("  {}\n", f.message);
+    if (f.where.line() != 0)
+        out += fmt::format("  at {} (thread {}, after step {})\n", where(f.where), ex.thread_label(f.thread), f.step);
+    out += "\n" + interleaving(ex) + "\n" + thread_states(ex);
+    if (f.kind == failure_kind::deadlock || f.kind == failure_kind::self_deadlock) {
+        const std::string cycle = wait_cycle(ex);
+        if (!cycle.empty()) out += "\n" + cycle;
+    }
+    out += "\n" + replay_line(token, opts) + "\n";
+    return out;
+}
+
+} // namespace lockstep::detail

@@ -1,0 +1,21 @@
+#pragma once
+// The text report of a failed execution, for people.
+#include <string>
+#include <string_view>
+
+#include <lockstep/options.hpp>
+
+#include "execution.hpp"
+
+namespace lockstep::detail {
+
+// "file:line" of a location, or "" when it has none.
+std::string where(std::source_location loc);
+
+// The report of the failure `ex` ended with; `token` replays it.
+std::string render_report(const execution& ex, std::string_view token, const options& opts);
+
+// The line that replays a failure.
+std::string replay_line(std::string_view token, const options& opts);
+
+} // namespace lockstep::detail

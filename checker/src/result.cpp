@@ -1,0 +1,55 @@
+#include <lockstep/result.hpp>
+
+#include <charconv>
+#include <ostream>
+
+#include <fmt/format.h>
+
+namespace lockstep {
+
+std::string_view to_string(failure_kind kind) {
+    switch (kind) {
+    case failure_kind::assertion: return "assertion";
+    case failure_kind::deadlock: return "deadlock";
+    case failure_kind::self_deadlock: return "self_deadlock";
+    case failure_kind::misuse: return "misuse";
+    case failure_kind::exception: return "exception";
+    case failure_kind::livelock: return "livelock";
+    case failure_kind::stack_overflow: return "stack_overflow";
+    case failure_kind::nondeterminism: return "nondeterminism";
+    }
+    return "failure";
+}
+
+namespace {
+bool as_integer(const std::string& s, long long& v) {
+    const char* end = s.data() + s.size();
+    auto [p, ec] = std::from_chars(s.data(), end, v);
+    return ec == std::errc() && p == end && !s.empty();
+}
+} // namespace
+
+bool outcome_order::operator()(const std::string& a, const std::string& b) const {
+    long long x = 0, y = 0;
+    const bool ia = as_integer(a, x), ib = as_integer(b, y);
+    if (ia && ib) return x < y;
+    if (ia != ib) return ia;  // numbers first
+    return a < b;
+}
+
+std::string result::describe() const {
+    std::string out = fmt::format("{}: {} executions, {} steps{}{}\n", ok() ? "ok" : "FAILED", executions, steps,
+                                  complete ? ", complete" : "",
+                                  failed_executions > 1 ? fmt::format(", {} failed", failed_executions) : "");
+    for (const auto& [name, values] : outcomes) {
+        out += fmt::format("outcome {}:", name);
+        for (const auto& [value, count] : values) out += fmt::format(" {} (x{})", value, count);
+        out += "\n";
+    }
+    if (failure) out += "\n" + failure->text;
+    return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const result& r) { return os << r.describe(); }
+
+} // namespace lockstep

@@ -1,0 +1,45 @@
+// Uniform random choice at every step. Execution i is seeded from (seed, i)
+// alone, so any execution can be reproduced and seed ranges can be sharded.
+#include <cstdint>
+
+#include "../strategy.hpp"
+
+namespace lockstep::detail {
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+class random_search final : public strategy_base {
+public:
+    explicit random_search(std::uint64_t seed) : seed_(seed) {}
+
+    bool next_execution() override {
+        std::uint64_t mix = seed_ ^ (0xd1b54a32d192ed03ULL * ++execution_);
+        state_ = splitmix64(mix);
+        return true;
+    }
+    std::size_t pick(std::span<const choice> choices) override { return below(choices.size()); }
+    std::size_t choose(std::size_t n) override { return below(n); }
+
+private:
+    std::size_t below(std::size_t n) {
+        // Lemire's multiply-shift: unbiased enough for n far below 2^32.
+        const auto r = static_cast<std::uint32_t>(splitmix64(state_) >> 32);
+        return static_cast<std::size_t>((static_cast<std::uint64_t>(r) * n) >> 32);
+    }
+
+    std::uint64_t seed_;
+    std::uint64_t execution_ = 0;
+    std::uint64_t state_ = 0;
+};
+
+} // namespace
+
+std::unique_ptr<strategy_base> make_random(std::uint64_t seed) { return std::make_unique<random_search>(seed); }
+
+} // namespace lockstep::detail

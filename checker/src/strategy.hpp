@@ -1,0 +1,43 @@
+#pragma once
+// How the next step is chosen. One small interface, as in shuttle's Scheduler:
+// an exploration calls next_execution(), then pick() at every step where more
+// than one thread may move and choose() for every nondeterministic value.
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include <lockstep/detail/operation.hpp>
+#include <lockstep/options.hpp>
+
+namespace lockstep::detail {
+
+// A thread that may move now, and what it will do. Listed in round-robin order
+// from the thread that moved last, so index k skips k enabled threads.
+struct choice {
+    thread_id thread;
+    const operation* pending;
+};
+
+class strategy_base {
+public:
+    virtual ~strategy_base() = default;
+    // Starts an execution; false when there is nothing left to explore.
+    virtual bool next_execution() = 0;
+    // Which of `choices` (at least two) moves next.
+    virtual std::size_t pick(std::span<const choice> choices) = 0;
+    // A value in [0, n), n >= 2.
+    virtual std::size_t choose(std::size_t n) = 0;
+    // True when an exhaustive strategy has covered the whole space.
+    virtual bool complete() const { return false; }
+    // Set when the strategy saw the model behave differently under the same
+    // prefix (dfs), or the token did not fit it (replay).
+    virtual std::optional<std::string> problem() const { return std::nullopt; }
+};
+
+std::unique_ptr<strategy_base> make_dfs();
+std::unique_ptr<strategy_base> make_random(std::uint64_t seed);
+std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
+
+} // namespace lockstep::detail

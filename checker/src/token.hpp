@@ -1,0 +1,29 @@
+#pragma once
+// The replay token: a schedule (the choices made at every decision with more
+// than one option) encoded compactly, versioned and checksummed.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockstep::detail {
+
+struct decision {
+    std::uint32_t options;
+    std::uint32_t chosen;
+};
+
+struct recorded_schedule {
+    std::uint64_t max_steps = 0;
+    std::uint32_t shape = 0;  // hash of the option counts: tells a foreign token apart
+    std::vector<std::uint32_t> choices;
+};
+
+std::uint32_t shape_step(std::uint32_t hash, std::uint32_t options);
+inline constexpr std::uint32_t shape_seed = 2166136261u;
+
+std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps);
+recorded_schedule decode_token(std::string_view token);  // throws lockstep::token_error
+
+} // namespace lockstep::detail
