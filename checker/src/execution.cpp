@@ -106,6 +106,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     decisions_.clear();
     observed_.clear();
     failure_.reset();
+    redundant_ = false;
     fairness_.reset();
     strategy_ = &strategy;
 
@@ -219,11 +220,14 @@ thread_id execution::pick_next() {
     }
     if (choices_.empty()) return no_thread;
 
-    std::size_t index = 0;
-    if (choices_.size() > 1) {
-        index = strategy_->pick(choices_);
-        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index)});
+    const std::size_t index = strategy_->pick(choices_);
+    if (index == strategy_base::abandon) {
+        redundant_ = true;
+        switch_fiber(self.context, explorer_);
+        std::abort();  // an abandoned execution is never resumed
     }
+    if (choices_.size() > 1)
+        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index)});
     const thread_id next = choices_[index].thread;
     if (fair) fairness_.scheduled(next);
     return next;

@@ -79,6 +79,8 @@ public:
 
     // What the last run left behind.
     const std::optional<failure_record>& failure() const { return failure_; }
+    // The strategy abandoned the execution as equivalent to one already explored.
+    bool redundant() const { return redundant_; }
     std::span<const event> events() const { return events_; }
     std::span<const decision> decisions() const { return decisions_; }
     std::span<const std::pair<std::string, std::string>> observed() const { return observed_; }
@@ -142,6 +144,7 @@ private:
     std::vector<choice> choices_;
     std::vector<std::pair<std::string, std::string>> observed_;
     std::optional<failure_record> failure_;
+    bool redundant_ = false;
     fairness fairness_;
     thread_set enabled_;
 };

@@ -154,12 +154,13 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
 
     result r;
     std::uint64_t budget = opts.max_executions;
-    if (budget == 0 && opts.strategy == strategy::random) budget = 10'000;
+    if (budget == 0 && (opts.strategy == strategy::random || opts.strategy == strategy::pct)) budget = 10'000;
     while (budget == 0 || r.executions < budget) {
         if (!strategy.next_execution()) break;
         ex.run(model, strategy);
         ++r.executions;
         r.steps += ex.events().size();
+        if (ex.redundant()) ++r.redundant_executions;
         for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
 
         if (auto problem = strategy.problem(); problem && !ex.failure() && opts.strategy != strategy::replay) {
@@ -196,8 +197,10 @@ result explore(std::function<void()> model, options opts) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
     switch (opts.strategy) {
-    case strategy::dfs: return run(model, opts, *make_dfs(), opts.max_steps, true);
+    case strategy::dfs: return run(model, opts, *make_dfs(opts.preemption_bound), opts.max_steps, true);
+    case strategy::dpor: return run(model, opts, *make_dpor(opts.preemption_bound), opts.max_steps, true);
     case strategy::random: return run(model, opts, *make_random(opts.seed), opts.max_steps, true);
+    case strategy::pct: return run(model, opts, *make_pct(opts.seed, opts.pct_depth), opts.max_steps, true);
     case strategy::replay: return replay(std::move(model), opts.token, opts);
     }
     throw usage_error("lockstep::explore: unknown strategy");

@@ -1,7 +1,7 @@
 #pragma once
 // How the next step is chosen. One small interface, as in shuttle's Scheduler:
-// an exploration calls next_execution(), then pick() at every step where more
-// than one thread may move and choose() for every nondeterministic value.
+// an exploration calls next_execution(), then pick() at every step and
+// choose() for every nondeterministic value with at least two options.
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -25,8 +25,11 @@ public:
     virtual ~strategy_base() = default;
     // Starts an execution; false when there is nothing left to explore.
     virtual bool next_execution() = 0;
-    // Which of `choices` (at least two) moves next.
+    // Which of `choices` moves next. Called at every step, also when only one
+    // thread may move, so a strategy sees the whole execution. Returning
+    // `abandon` ends the execution as redundant (a sleep-set blocked DPOR branch).
     virtual std::size_t pick(std::span<const choice> choices) = 0;
+    static constexpr std::size_t abandon = ~std::size_t{0};
     // A value in [0, n), n >= 2.
     virtual std::size_t choose(std::size_t n) = 0;
     // True when an exhaustive strategy has covered the whole space.
@@ -36,8 +39,10 @@ public:
     virtual std::optional<std::string> problem() const { return std::nullopt; }
 };
 
-std::unique_ptr<strategy_base> make_dfs();
+std::unique_ptr<strategy_base> make_dfs(std::uint64_t preemption_bound);
+std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed);
+std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
 
 } // namespace lockstep::detail

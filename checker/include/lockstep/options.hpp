@@ -8,13 +8,20 @@ namespace lockstep {
 
 enum class strategy {
     dfs,     // every interleaving of visible operations, depth first; a proof when it finishes
+    dpor,    // one execution per Mazurkiewicz trace (optimal DPOR); a proof when it finishes
     random,  // a uniformly random choice at every step, seeded; max_executions runs
+    pct,     // probabilistic concurrency testing (Burckhardt et al. 2010), seeded, pct_depth
     replay,  // follows options.token (what lockstep::replay uses)
 };
 
 struct options {
     lockstep::strategy strategy = strategy::dfs;
     std::uint64_t seed = 0;
+    // dfs and dpor: at most this many preempting context switches per execution;
+    // when the bound cuts the search the result is not complete. ~0 = unbounded.
+    std::uint64_t preemption_bound = ~std::uint64_t{0};
+    // pct: the bug depth d searched for.
+    std::uint64_t pct_depth = 3;
     // 0 = no limit for exhaustive strategies; random search defaults to 10,000.
     std::uint64_t max_executions = 0;
     // A fair execution longer than this is reported as a livelock.

@@ -41,6 +41,9 @@ struct result {
     std::uint64_t executions = 0;  // executions run
     std::uint64_t steps = 0;       // scheduling steps over all executions
     std::uint64_t failed_executions = 0;
+    // Executions a strategy abandoned as equivalent to one already explored
+    // (sleep-set blocked); an optimal DPOR has none.
+    std::uint64_t redundant_executions = 0;
     bool complete = false;         // an exhaustive strategy covered the whole space
     double seconds = 0;
     std::optional<lockstep::failure> failure;  // the first failure found

@@ -27,7 +27,7 @@ public:
         return true;
     }
 
-    std::size_t pick(std::span<const choice> choices) override { return decide(choices.size()); }
+    std::size_t pick(std::span<const choice> choices) override { return choices.size() > 1 ? decide(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return decide(n); }
     bool complete() const override { return exhausted_ && !problem_; }
     std::optional<std::string> problem() const override { return problem_; }
@@ -61,6 +61,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<strategy_base> make_dfs() { return std::make_unique<dfs>(); }
+std::unique_ptr<strategy_base> make_dfs(std::uint64_t) { return std::make_unique<dfs>(); }
 
 } // namespace lockstep::detail

@@ -23,7 +23,7 @@ public:
         state_ = splitmix64(mix);
         return true;
     }
-    std::size_t pick(std::span<const choice> choices) override { return below(choices.size()); }
+    std::size_t pick(std::span<const choice> choices) override { return choices.size() > 1 ? below(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return below(n); }
 
 private:

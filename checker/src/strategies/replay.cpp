@@ -16,7 +16,7 @@ public:
         started_ = true;
         return true;
     }
-    std::size_t pick(std::span<const choice> choices) override { return follow(choices.size()); }
+    std::size_t pick(std::span<const choice> choices) override { return choices.size() > 1 ? follow(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return follow(n); }
     bool complete() const override { return false; }
 

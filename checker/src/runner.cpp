@@ -1,0 +1,266 @@
+// The command-line runner: a table of verdicts for a catalogue of models.
+#include <algorithm>
+#include <charconv>
+#include <ostream>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <lockstep/explore.hpp>
+#include <lockstep/model.hpp>
+
+namespace lockstep {
+namespace {
+
+constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or scenario ...]
+  Runs the models (all by default) and prints a table of verdicts.
+  --list                      list the models and their expected verdicts
+  --strategy dfs|dpor|random|pct
+                              override each model's own strategy
+  --seed N                    seed for random and pct (default 0)
+  --max-executions N          stop each model after N executions
+  --max-steps N               livelock bound per execution
+  --preemption-bound N        dfs/dpor: at most N preemptions per execution
+  --details                   after the table, print every model's full result
+  --markdown                  print the table as Markdown
+  --failures-dir DIR          where failure reports are written (default lockstep-failures)
+  --replay MODEL TOKEN        replay one failure of MODEL and print its full report
+)";
+
+bool is_exhaustive(strategy s) { return s == strategy::dfs || s == strategy::dpor; }
+
+std::optional<strategy> parse_strategy(std::string_view s) {
+    if (s == "dfs") return strategy::dfs;
+    if (s == "dpor") return strategy::dpor;
+    if (s == "random") return strategy::random;
+    if (s == "pct") return strategy::pct;
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_number(std::string_view s) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::string expected_text(const model& m) {
+    return m.expected_failure ? fmt::format("FAIL {}", to_string(*m.expected_failure)) : std::string("PASS");
+}
+
+} // namespace
+
+verdict judge(const model& m, const result& r) {
+    verdict v;
+    v.expected = expected_text(m);
+    v.actual = r.failure ? fmt::format("FAIL {}", to_string(r.failure->kind)) : std::string("PASS");
+    if (v.expected != v.actual) {
+        v.problem = fmt::format("expected {}, got {}", v.expected, v.actual);
+        return v;
+    }
+    if (!m.expected_failure && is_exhaustive(m.settings.strategy) && !r.complete) {
+        v.problem = "PASS without covering the whole space: not a proof";
+        return v;
+    }
+    for (const auto& [name, values] : m.expected_outcomes) {
+        if (!r.complete) break;  // a partial search need not see every outcome
+        std::vector<std::string> seen;
+        if (auto it = r.outcomes.find(name); it != r.outcomes.end())
+            for (const auto& [value, count] : it->second) seen.push_back(value);
+        std::vector<std::string> want = values;
+        std::sort(want.begin(), want.end(), outcome_order{});
+        if (seen != want) {
+            v.problem = fmt::format("outcome {}: expected {{{}}}, saw {{{}}}", name, fmt::join(want, ","),
+                                    fmt::join(seen, ","));
+            return v;
+        }
+    }
+    v.as_expected = true;
+    return v;
+}
+
+result run_model(const model& m, const options& overrides, bool strategy_given) {
+    options o = m.settings;
+    if (strategy_given) o.strategy = overrides.strategy;
+    o.seed = overrides.seed;
+    if (overrides.max_executions) o.max_executions = overrides.max_executions;
+    if (overrides.max_steps != options{}.max_steps) o.max_steps = overrides.max_steps;
+    if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
+    o.name = m.name;
+    o.replay_command = "lockstep-models --replay " + m.name;
+    o.failure_dir = overrides.failure_dir;
+    return explore(m.body, o);
+}
+
+int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
+               std::ostream& err) {
+    options overrides;
+    overrides.failure_dir = "lockstep-failures";
+    bool strategy_given = false, details = false, markdown = false, list = false;
+    std::vector<std::string_view> wanted;
+    auto find = [&](std::string_view name) -> const model* {
+        for (const model& m : models)
+            if (m.name == name) return &m;
+        return nullptr;
+    };
+
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        auto value = [&]() -> std::optional<std::string_view> {
+            if (i + 1 >= argc) return std::nullopt;
+            return std::string_view(argv[++i]);
+        };
+        auto number = [&](std::uint64_t& into) {
+            const auto v = value();
+            const auto n = v ? parse_number(*v) : std::nullopt;
+            if (!n) {
+                err << fmt::format("lockstep-models: {} needs a number\n", arg);
+                return false;
+            }
+            into = *n;
+            return true;
+        };
+        if (arg == "--help" || arg == "-h") {
+            out << usage;
+            return 0;
+        } else if (arg == "--list") {
+            list = true;
+        } else if (arg == "--details") {
+            details = true;
+        } else if (arg == "--markdown") {
+            markdown = true;
+        } else if (arg == "--strategy") {
+            const auto v = value();
+            const auto s = v ? parse_strategy(*v) : std::nullopt;
+            if (!s) {
+                err << "lockstep-models: --strategy takes dfs, dpor, random or pct\n";
+                return 2;
+            }
+            overrides.strategy = *s;
+            strategy_given = true;
+        } else if (arg == "--seed") {
+            if (!number(overrides.seed)) return 2;
+        } else if (arg == "--max-executions") {
+            if (!number(overrides.max_executions)) return 2;
+        } else if (arg == "--max-steps") {
+            if (!number(overrides.max_steps)) return 2;
+        } else if (arg == "--preemption-bound") {
+            if (!number(overrides.preemption_bound)) return 2;
+        } else if (arg == "--failures-dir") {
+            const auto v = value();
+            if (!v) {
+                err << "lockstep-models: --failures-dir needs a directory\n";
+                return 2;
+            }
+            overrides.failure_dir = std::string(*v);
+        } else if (arg == "--replay") {
+            const auto name = value();
+            const auto token = value();
+            if (!name || !token) {
+                err << "lockstep-models: --replay needs a model name and a token\n";
+                return 2;
+            }
+            const model* m = find(*name);
+            if (m == nullptr) {
+                err << fmt::format("lockstep-models: no model named '{}' (--list shows them)\n", *name);
+                return 2;
+            }
+            options o = m->settings;
+            o.name = m->name;
+            o.replay_command = "lockstep-models --replay " + m->name;
+            try {
+                const result r = replay(m->body, *token, o);
+                out << (r.failure ? r.failure->report() : std::string("the replayed execution did not fail\n"));
+                return r.failure ? 1 : 0;
+            } catch (const token_error& e) {
+                err << "lockstep-models: " << e.what() << "\n";
+                return 2;
+            }
+        } else if (arg.starts_with("-")) {
+            err << fmt::format("lockstep-models: unknown option {}\n{}", arg, usage);
+            return 2;
+        } else {
+            wanted.push_back(arg);
+        }
+    }
+
+    std::vector<const model*> selected;
+    for (const model& m : models)
+        if (wanted.empty() || std::find(wanted.begin(), wanted.end(), m.name) != wanted.end() ||
+            std::find(wanted.begin(), wanted.end(), m.scenario) != wanted.end())
+            selected.push_back(&m);
+    for (std::string_view w : wanted)
+        if (std::none_of(models.begin(), models.end(), [&](const model& m) { return m.name == w || m.scenario == w; })) {
+            err << fmt::format("lockstep-models: no model or scenario '{}' (--list shows them)\n", w);
+            return 2;
+        }
+
+    if (list) {
+        for (const model* m : selected)
+            out << fmt::format("{:<4} {:<34} {:<20} {}\n", m->scenario, m->name, expected_text(*m), m->summary);
+        return 0;
+    }
+
+    struct row {
+        const model* m;
+        result r;
+        verdict v;
+    };
+    std::vector<row> rows;
+    std::size_t mismatches = 0;
+    for (const model* m : selected) {
+        result r;
+        try {
+            r = run_model(*m, overrides, strategy_given);
+        } catch (const std::exception& e) {
+            err << fmt::format("lockstep-models: {}: {}\n", m->name, e.what());
+            ++mismatches;
+            continue;
+        }
+        verdict v = judge(*m, r);
+        if (!v.as_expected) ++mismatches;
+        rows.push_back({m, std::move(r), std::move(v)});
+    }
+
+    const char* header[] = {"scenario", "model", "expected", "actual", "executions", "complete", "seconds", "replay"};
+    std::vector<std::array<std::string, 8>> cells;
+    for (const row& x : rows)
+        cells.push_back({x.m->scenario, x.m->name, x.v.expected,
+                         x.v.as_expected ? x.v.actual : x.v.actual + " (!)", fmt::format("{}", x.r.executions),
+                         x.r.complete ? "yes" : "no", fmt::format("{:.2f}", x.r.seconds),
+                         x.r.failure ? x.r.failure->token : std::string()});
+    if (markdown) {
+        out << fmt::format("| {} |\n|---|---|---|---|---:|---|---:|---|\n", fmt::join(header, " | "));
+        for (const auto& c : cells) out << fmt::format("| {} |\n", fmt::join(c, " | "));
+    } else {
+        std::size_t w[8];
+        for (int i = 0; i < 8; ++i) w[i] = std::string_view(header[i]).size();
+        for (const auto& c : cells)
+            for (int i = 0; i < 8; ++i) w[i] = std::max(w[i], c[i].size());
+        auto line = [&](auto get) {
+            std::string s;
+            for (int i = 0; i < 8; ++i)
+                s += (i == 4 || i == 6) ? fmt::format("{:>{}}  ", get(i), w[i]) : fmt::format("{:<{}}  ", get(i), w[i]);
+            while (!s.empty() && s.back() == ' ') s.pop_back();
+            return s + "\n";
+        };
+        out << line([&](int i) { return std::string(header[i]); });
+        for (const auto& c : cells) out << line([&](int i) { return c[i]; });
+    }
+    bool first_failure = true;
+    for (const row& x : rows) {
+        if (!x.r.failure) continue;
+        if (std::exchange(first_failure, false)) out << "\n";
+        out << fmt::format("replay {}: lockstep-models --replay {} {}\n", x.m->name, x.m->name, x.r.failure->token);
+    }
+    for (const row& x : rows)
+        if (!x.v.as_expected) out << fmt::format("\n{}: {}\n", x.m->name, x.v.problem);
+    if (details)
+        for (const row& x : rows) out << fmt::format("\n== {} {} ==\n{}", x.m->scenario, x.m->name, x.r.describe());
+    out << fmt::format("\n{} models, {} as expected, {} not\n", selected.size(), selected.size() - mismatches,
+                       mismatches);
+    return mismatches == 0 ? 0 : 1;
+}
+
+} // namespace lockstep

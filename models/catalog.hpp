@@ -1,0 +1,20 @@
+#pragma once
+// Every model of the project, each with its expected verdict.
+#include <span>
+
+#include <lockstep/model.hpp>
+
+namespace lockstep::models {
+
+std::span<const model> catalog();
+
+// One function per model file.
+model s01_lost_update();
+model s02_with_lock();
+model s02_manual_acquire();
+model s05_transfer_self_deadlock();
+model s05_transfer_recursive();
+model s08_ab_ba_deadlock();
+model s09_lock_ordering();
+
+} // namespace lockstep::models
