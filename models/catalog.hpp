@@ -1,5 +1,6 @@
 #pragma once
 // Every model of the project, each with its expected verdict.
+#include <functional>
 #include <span>
 
 #include <lockstep/model.hpp>
@@ -8,7 +9,10 @@ namespace lockstep::models {
 
 std::span<const model> catalog();
 
-// One function per model file.
+// S01 at any size (the benchmarks use larger ones).
+std::function<void()> lost_update(int threads, int increments);
+
+// One function per model.
 model s01_lost_update();
 model s02_with_lock();
 model s02_manual_acquire();
