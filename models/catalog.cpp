@@ -13,6 +13,10 @@ std::span<const model> catalog() {
         s05_transfer_recursive(),
         s08_ab_ba_deadlock(),
         s09_lock_ordering(),
+        s18_condition_while(),
+        s19_if_instead_of_while(),
+        s20_notify_one_deadlock(),
+        s20_notify_all(),
     };
     return all;
 }

@@ -20,5 +20,9 @@ model s05_transfer_self_deadlock();
 model s05_transfer_recursive();
 model s08_ab_ba_deadlock();
 model s09_lock_ordering();
+model s18_condition_while();
+model s19_if_instead_of_while();
+model s20_notify_one_deadlock();
+model s20_notify_all();
 
 } // namespace lockstep::models
