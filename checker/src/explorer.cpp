@@ -191,11 +191,44 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     return r;
 }
 
+// Iterative preemption bounding: rounds of dfs (or dpor) with bound 0, 1, 2, ...
+// up to opts.preemption_bound. The first round that fails gives the failure, so
+// it has the fewest preemptions of any; a round the bound did not cut is a whole
+// search and the last. Statistics add up over the rounds (later rounds re-run
+// the executions of earlier ones); max_executions is a budget for all of them.
+result run_iterative(const std::function<void()>& model, const options& opts) {
+    result total;
+    for (std::uint64_t bound = 0;; ++bound) {
+        options round = opts;
+        if (opts.max_executions != 0) {
+            if (total.executions >= opts.max_executions) break;
+            round.max_executions = opts.max_executions - total.executions;
+        }
+        auto strategy = opts.strategy == strategy::dpor ? make_dpor(bound) : make_dfs(bound);
+        result r = run(model, round, *strategy, opts.max_steps, true);
+        total.executions += r.executions;
+        total.steps += r.steps;
+        total.failed_executions += r.failed_executions;
+        total.redundant_executions += r.redundant_executions;
+        total.seconds += r.seconds;
+        for (const auto& [name, counts] : r.outcomes)
+            for (const auto& [value, n] : counts) total.outcomes[name][value] += n;
+        if (!total.failure && r.failure) total.failure = std::move(r.failure);
+        total.complete = r.complete;
+        if (r.complete || bound >= opts.preemption_bound) break;
+        if (total.failure && (opts.stop_on_failure || total.failure->kind == failure_kind::nondeterminism)) break;
+        if (round.max_executions != 0 && r.executions >= round.max_executions) break;
+    }
+    return total;
+}
+
 } // namespace
 
 result explore(std::function<void()> model, options opts) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
+        return run_iterative(model, opts);
     switch (opts.strategy) {
     case strategy::dfs: return run(model, opts, *make_dfs(opts.preemption_bound), opts.max_steps, true);
     case strategy::dpor: return run(model, opts, *make_dpor(opts.preemption_bound), opts.max_steps, true);

@@ -22,6 +22,8 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --max-executions N          stop each model after N executions
   --max-steps N               livelock bound per execution
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
+  --iterative                 dfs/dpor: search with preemption bound 0, 1, 2, ... (up to
+                              --preemption-bound): the failure found has the fewest preemptions
   --details                   after the table, print every model's full result
   --markdown                  print the table as Markdown
   --failures-dir DIR          where failure reports are written (default lockstep-failures)
@@ -87,6 +89,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     if (overrides.max_executions) o.max_executions = overrides.max_executions;
     if (overrides.max_steps != options{}.max_steps) o.max_steps = overrides.max_steps;
     if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
+    if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
@@ -147,6 +150,8 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             if (!number(overrides.max_steps)) return 2;
         } else if (arg == "--preemption-bound") {
             if (!number(overrides.preemption_bound)) return 2;
+        } else if (arg == "--iterative") {
+            overrides.iterative_preemption_bound = true;
         } else if (arg == "--failures-dir") {
             const auto v = value();
             if (!v) {

@@ -6,8 +6,5 @@
 namespace lockstep::detail {
 
 std::unique_ptr<strategy_base> make_dpor(std::uint64_t) { throw usage_error("lockstep: strategy::dpor is not implemented yet"); }
-std::unique_ptr<strategy_base> make_pct(std::uint64_t, std::uint64_t) {
-    throw usage_error("lockstep: strategy::pct is not implemented yet");
-}
 
 } // namespace lockstep::detail
