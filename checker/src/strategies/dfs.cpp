@@ -5,11 +5,12 @@
 // no execution makes more than b preempting context switches. A switch is
 // preempting when the thread that made the last step is still enabled (it is
 // then choices[0], the choices being listed round-robin from it) and another
-// thread is chosen, unless that last step was a yield or a failed try-operation
+// thread is chosen, unless that last step was a yield, a sleep or a failed try-operation
 // (the thread itself gave up its turn). Once b preemptions are spent, only
 // choices[0] is explored at such a point; when that cuts an alternative, the
 // search is not complete, so its result is never a proof.
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -20,7 +21,7 @@
 namespace lockstep::detail {
 namespace {
 
-// Whether thread `last`'s most recent step gave up its turn: a yield, or a
+// Whether thread `last`'s most recent step gave up its turn: a yield, a sleep, or a
 // try-operation that failed. Read from the running execution's event log (the
 // step is logged, with its result, before the thread reaches its next
 // scheduling point). Without a running execution nothing is known: false.
@@ -31,9 +32,11 @@ bool gave_up_turn(thread_id last) {
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
         if (it->op.kind == op_kind::choose) continue;  // choose() is not a scheduling step
         if (it->thread != last) return false;
-        if (it->op.kind == op_kind::yield) return true;
-        if (it->op.kind == op_kind::try_lock || it->op.kind == op_kind::try_acquire)
-            return it->has_value && it->value == 0;
+        // By name, so that every try-operation counts (try_lock, try_acquire, their
+        // timed and shared variants, a queue's try_put and try_get).
+        const std::string_view kind = to_string(it->op.kind);
+        if (kind == "yield" || kind == "sleep") return true;
+        if (kind.starts_with("try_")) return it->has_value && it->value == 0;
         return false;
     }
     return false;

@@ -10,7 +10,7 @@
 // choice cannot be a change point worth having). k is learned: the longest
 // such count of the executions run so far (the first execution, with nothing
 // learned yet, has no change points). Practical addition: a thread that yields
-// or fails a try-operation drops to a fresh lowest priority, so a spinning
+// (or sleeps) or fails a try-operation drops to a fresh lowest priority, so a spinning
 // thread lets the others run.
 //
 // Execution i draws its random numbers from a generator seeded from (seed, i)
@@ -18,6 +18,7 @@
 // run is reproducible from its seed.
 #include <algorithm>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "../execution.hpp"
@@ -33,7 +34,7 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     return z ^ (z >> 31);
 }
 
-// Whether thread `last`'s most recent step gave up its turn: a yield, or a
+// Whether thread `last`'s most recent step gave up its turn: a yield, a sleep, or a
 // try-operation that failed (read from the running execution's event log).
 bool gave_up_turn(thread_id last) {
     const execution* ex = execution::current();
@@ -42,9 +43,11 @@ bool gave_up_turn(thread_id last) {
     for (auto it = events.rbegin(); it != events.rend(); ++it) {
         if (it->op.kind == op_kind::choose) continue;  // choose() is not a scheduling step
         if (it->thread != last) return false;
-        if (it->op.kind == op_kind::yield) return true;
-        if (it->op.kind == op_kind::try_lock || it->op.kind == op_kind::try_acquire)
-            return it->has_value && it->value == 0;
+        // By name, so that every try-operation counts (try_lock, try_acquire, their
+        // timed and shared variants, a queue's try_put and try_get).
+        const std::string_view kind = to_string(it->op.kind);
+        if (kind == "yield" || kind == "sleep") return true;
+        if (kind.starts_with("try_")) return it->has_value && it->value == 0;
         return false;
     }
     return false;
