@@ -1,10 +1,13 @@
 // PCT, preemption-bounded dfs and iterative preemption bounding.
 #include <doctest/doctest.h>
 
+#include <functional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <lockstep/explore.hpp>
+#include <lockstep/lockstep.hpp>
 
 #include "../checker/src/execution.hpp"
 #include "../checker/src/strategy.hpp"
@@ -287,4 +290,46 @@ TEST_CASE("iterative preemption bounding returns a failure with the fewest preem
         CHECK(r.executions == 2);
         CHECK_FALSE(r.complete);
     }
+}
+
+TEST_CASE("a switch at a yield or a failed try_lock costs no preemption") {
+    // T1 publishes a transient 1 and yields before clearing it; T2 must not see it.
+    // With bound 0 the only way T2 reads the 1 is the free switch at T1's yield.
+    auto at_yield = [] {
+        lockstep::atomic<int> x(0, "x");
+        lockstep::thread t1([&] {
+            x.store(1);
+            lockstep::this_thread::yield();
+            x.store(0);
+        });
+        lockstep::thread t2([&] { LOCKSTEP_ASSERT(x.load() == 0); });
+        t1.join();
+        t2.join();
+    };
+    const result r = lockstep::explore(at_yield, dfs_options(0));
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == failure_kind::assertion);
+
+    // A spin on try_lock: each failed attempt gives up the turn, so bound 0 lets the
+    // holder run and release; nothing is reported (no livelock, no failure).
+    auto spin = [] {
+        lockstep::mutex m("m");
+        lockstep::atomic<int> done(0, "done");
+        lockstep::thread holder([&] {
+            m.lock();
+            done.store(1);
+            m.unlock();
+        });
+        lockstep::thread spinner([&] {
+            while (!m.try_lock()) lockstep::this_thread::yield();
+            m.unlock();
+        });
+        holder.join();
+        spinner.join();
+    };
+    const result bounded = lockstep::explore(spin, dfs_options(0));
+    CHECK(bounded.ok());
+    const result with_pct = lockstep::explore(spin, pct_options(5, 3, 300));
+    CHECK(with_pct.ok());
+    CHECK(with_pct.executions == 300);
 }
