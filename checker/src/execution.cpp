@@ -4,6 +4,7 @@
 #include <cxxabi.h>
 #include <exception>
 #include <typeinfo>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -45,7 +46,19 @@ execution::execution(stack_pool& stacks, std::uint64_t max_steps) : stacks_(stac
     describe_os_stack(explorer_);
 }
 
-execution::~execution() { release_stacks(); }
+static thread_local std::map<std::string, std::uint64_t> last_contention;
+
+execution::~execution() {
+    release_stacks();
+    for (const auto& [label, n] : contention_) last_contention[label] += n;
+}
+
+std::map<std::string, std::uint64_t> take_contention() { return std::exchange(last_contention, {}); }
+
+void execution::set_spurious_wakeups(bool on) {
+    spurious_ = on;
+    for (std::size_t t = 0; t < thread_count_; ++t) threads_[t]->spurious_left = on ? 1 : 0;
+}
 
 void execution::release_stacks() {
     for (std::size_t i = 0; i < thread_count_; ++i) {
@@ -78,6 +91,7 @@ object_id execution::add_object(object_kind kind, std::string_view name, std::so
     o.thread = no_thread;
     o.owner = no_thread;
     o.depth = 0;
+    o.contended = 0;
     return static_cast<object_id>(object_count_++);
 }
 
@@ -93,6 +107,9 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     t.ready = {};
     t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
     t.locks_held = 0;
+    t.timed_out = false;
+    t.deadline = no_deadline;
+    t.spurious_left = spurious_ ? 1 : 0;
     t.created = created;
     return id;
 }
@@ -107,6 +124,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     observed_.clear();
     failure_.reset();
     redundant_ = false;
+    now_ = 0;
+    spurious_ = false;
     fairness_.reset();
     strategy_ = &strategy;
 
@@ -131,6 +150,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     }
     in_fiber_ = false;
     running = outer;
+    for (std::size_t o = 0; o < object_count_; ++o)
+        if (objects_[o].contended > 0) contention_[object_label(static_cast<object_id>(o))] += objects_[o].contended;
 }
 
 void execution::thread_entry(boost::context::detail::transfer_t t) {
@@ -203,10 +224,15 @@ thread_id execution::pick_next() {
     const auto n = static_cast<thread_id>(thread_count_);
     auto consider = [&](thread_id t) {
         thread_state& th = *threads_[t];
-        if (th.started && !th.finished && th.ready.ready()) choices_.push_back({t, &th.pending});
+        if (th.started && !th.finished && (th.timed_out || th.ready.ready())) choices_.push_back({t, &th.pending});
     };
-    for (thread_id t = current_; t < n; ++t) consider(t);
-    for (thread_id t = 0; t < current_; ++t) consider(t);
+    for (;;) {
+        for (thread_id t = current_; t < n; ++t) consider(t);
+        for (thread_id t = 0; t < current_; ++t) consider(t);
+        // Discrete-event time: only when no thread can move does the clock jump
+        // to the earliest deadline, and the threads waiting for it may move.
+        if (!choices_.empty() || !advance_time()) break;
+    }
 
     if (fair) {
         enabled_.clear();
@@ -233,10 +259,41 @@ thread_id execution::pick_next() {
     return next;
 }
 
-void execution::schedule(const operation& op, wait_condition ready) {
+bool execution::advance_time() {
+    std::int64_t earliest = no_deadline;
+    for (std::size_t t = 0; t < thread_count_; ++t) {
+        const thread_state& th = *threads_[t];
+        if (th.started && !th.finished && !th.timed_out && th.deadline < earliest) earliest = th.deadline;
+    }
+    if (earliest == no_deadline) return false;
+    if (earliest > now_) now_ = earliest;
+    for (std::size_t t = 0; t < thread_count_; ++t) {
+        thread_state& th = *threads_[t];
+        if (th.started && !th.finished && th.deadline <= now_) th.timed_out = true;
+    }
+    return true;
+}
+
+bool execution::schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
+    schedule_impl(op, ready, deadline);
+    // Resumed: woken when the condition holds, else the deadline passed.
+    return ready.ready();
+}
+
+namespace {
+bool counts_contention(op_kind k) {
+    return k == op_kind::lock || k == op_kind::lock_shared || k == op_kind::try_lock_for ||
+           k == op_kind::try_lock_shared_for;
+}
+} // namespace
+
+void execution::schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline) {
     thread_state& self = *threads_[current_];
     self.pending = op;
     self.ready = ready;
+    self.deadline = deadline;
+    self.timed_out = deadline <= now_;
+    if (counts_contention(op.kind) && !ready.ready()) ++objects_[op.object].contended;
     if (self.priming) {
         self.priming = false;
         current_ = self.parent;
@@ -263,7 +320,7 @@ void execution::fail(failure_kind kind, std::string message, std::source_locatio
     // Wait conditions can only be evaluated while this execution runs: keep them for the report.
     for (std::size_t t = 0; t < thread_count_; ++t) {
         thread_state& th = *threads_[t];
-        th.blocked = th.started && !th.finished && !th.ready.ready();
+        th.blocked = th.started && !th.finished && !th.timed_out && !th.ready.ready();
     }
     switch_fiber(threads_[current_]->context, explorer_);
     std::abort();  // a failed execution is abandoned, never resumed
@@ -375,6 +432,13 @@ std::string object_label(object_id id) { return active("object_label").object_la
 std::string thread_label(thread_id t) { return active("thread_label").thread_label(t); }
 std::source_location locked_at(object_id lock) { return active("a lock").object(lock).owned_since; }
 void schedule(const operation& op, wait_condition ready) { active("a primitive").schedule(op, ready); }
+bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
+    return active("a timed primitive").schedule_until(op, ready, deadline);
+}
+std::int64_t now() { return active("lockstep::clock").now(); }
+void set_spurious_wakeups(bool on) { active("lockstep::spurious_wakeups").set_spurious_wakeups(on); }
+bool spurious_wakeup_available() { return active("a condition variable").spurious_wakeup_available(); }
+void spurious_wakeup_taken() { active("a condition variable").spurious_wakeup_taken(); }
 void annotate(std::int64_t value) { active("a primitive").annotate(value); }
 void no_progress() { active("a primitive").no_progress(); }
 void fail(failure_kind kind, std::string message, std::source_location where) {

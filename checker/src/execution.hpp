@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,6 +31,7 @@ struct object_info {
     std::uint32_t depth = 0;
     std::source_location owned_since{};
     std::size_t owned_step = 0;
+    std::uint64_t contended = 0;  // lock requests that had to wait, in this execution
 };
 
 struct thread_state {
@@ -47,6 +49,9 @@ struct thread_state {
     bool joined = false;
     bool made_no_progress = false;
     bool blocked = false;  // at the end of a failed execution: its pending operation could not proceed
+    bool timed_out = false;           // its timed wait reached its deadline: it may move (and time out)
+    std::int64_t deadline = no_deadline;  // logical time at which its pending timed wait times out
+    std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
     thread_body body{};
     void* body_at = nullptr;
@@ -96,7 +101,16 @@ public:
     static execution* current() noexcept;
     thread_id self() const { return current_; }
     object_id add_object(object_kind kind, std::string_view name, std::source_location created);
-    void schedule(const operation& op, wait_condition ready);
+    void schedule(const operation& op, wait_condition ready) { schedule_impl(op, ready, no_deadline); }
+    bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline);
+    std::int64_t now() const { return now_; }
+    void set_spurious_wakeups(bool on);
+    bool spurious_wakeup_available() const { return threads_[current_]->spurious_left > 0; }
+    void spurious_wakeup_taken() {
+        if (threads_[current_]->spurious_left > 0) --threads_[current_]->spurious_left;
+    }
+    // Per lock label: how often a request had to wait, over every execution this object ran.
+    const std::map<std::string, std::uint64_t>& contention() const { return contention_; }
     void annotate(std::int64_t value);
     void no_progress() { threads_[current_]->made_no_progress = true; }
     [[noreturn]] void fail(failure_kind kind, std::string message, std::source_location where);
@@ -120,6 +134,8 @@ private:
     static void thread_entry(boost::context::detail::transfer_t t);
     [[noreturn]] void exit_thread();
     thread_id new_thread(std::string_view name, std::source_location created);
+    void schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline);
+    bool advance_time();
     thread_id pick_next();
     [[noreturn]] void no_thread_can_move();
     void release_stacks();
@@ -137,7 +153,10 @@ private:
     thread_id current_ = 0;
     std::vector<object_info> objects_;  // reused across runs
     std::size_t object_count_ = 0;
-    std::uint32_t ordinals_[8]{};
+    std::uint32_t ordinals_[32]{};
+    std::int64_t now_ = 0;  // the logical clock, in nanoseconds
+    bool spurious_ = false;
+    std::map<std::string, std::uint64_t> contention_;
 
     std::vector<event> events_;
     std::vector<decision> decisions_;

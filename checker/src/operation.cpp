@@ -11,6 +11,16 @@ std::string_view to_string(object_kind kind) {
     case object_kind::semaphore: return "semaphore";
     case object_kind::atomic: return "atomic";
     case object_kind::model: return "model";
+    case object_kind::timed_mutex: return "timed_mutex";
+    case object_kind::recursive_timed_mutex: return "recursive_timed_mutex";
+    case object_kind::shared_mutex: return "shared_mutex";
+    case object_kind::condition_variable_any: return "condition_variable_any";
+    case object_kind::bounded_semaphore: return "bounded_semaphore";
+    case object_kind::event: return "event";
+    case object_kind::latch: return "latch";
+    case object_kind::barrier: return "barrier";
+    case object_kind::queue: return "queue";
+    case object_kind::thread_local_slot: return "thread_local_slot";
     }
     return "object";
 }
@@ -39,6 +49,32 @@ std::string_view to_string(op_kind kind) {
     case op_kind::compare_exchange: return "compare_exchange";
     case op_kind::fetch_add: return "fetch_add";
     case op_kind::fetch_sub: return "fetch_sub";
+    case op_kind::sleep: return "sleep";
+    case op_kind::try_lock_for: return "try_lock_for";
+    case op_kind::relock: return "relock after timeout";
+    case op_kind::try_acquire_for: return "try_acquire_for";
+    case op_kind::lock_shared: return "lock_shared";
+    case op_kind::try_lock_shared: return "try_lock_shared";
+    case op_kind::try_lock_shared_for: return "try_lock_shared_for";
+    case op_kind::unlock_shared: return "unlock_shared";
+    case op_kind::set: return "set";
+    case op_kind::clear: return "clear";
+    case op_kind::is_set: return "is_set";
+    case op_kind::wait_for: return "wait_for";
+    case op_kind::count_down: return "count_down";
+    case op_kind::try_wait: return "try_wait";
+    case op_kind::arrive: return "arrive";
+    case op_kind::arrive_and_wait: return "arrive_and_wait";
+    case op_kind::arrive_and_drop: return "arrive_and_drop";
+    case op_kind::put: return "put";
+    case op_kind::get: return "get";
+    case op_kind::try_put: return "try_put";
+    case op_kind::try_get: return "try_get";
+    case op_kind::put_for: return "put_for";
+    case op_kind::get_for: return "get_for";
+    case op_kind::task_done: return "task_done";
+    case op_kind::join_queue: return "join (queue)";
+    case op_kind::access: return "access";
     }
     return "operation";
 }

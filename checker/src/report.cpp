@@ -8,14 +8,40 @@
 namespace lockstep::detail {
 namespace {
 
-bool is_lock(object_kind k) { return k == object_kind::mutex || k == object_kind::recursive_mutex; }
+bool is_lock(object_kind k) {
+    return k == object_kind::mutex || k == object_kind::recursive_mutex || k == object_kind::timed_mutex ||
+           k == object_kind::recursive_timed_mutex || k == object_kind::shared_mutex;
+}
+
+// Logical time for people: "t=1.5s", "t=100ms".
+std::string logical_time(std::int64_t ns) {
+    if (ns == 0) return "t=0";
+    if (ns % 1'000'000'000 == 0) return fmt::format("t={}s", ns / 1'000'000'000);
+    if (ns % 1'000'000 == 0) return fmt::format("t={}ms", ns / 1'000'000);
+    if (ns % 1'000 == 0) return fmt::format("t={}us", ns / 1'000);
+    return fmt::format("t={}ns", ns);
+}
 
 std::string describe_op(const event& e) {
     std::string text(to_string(e.op.kind));
     if (!e.has_value) return text;
     switch (e.op.kind) {
     case op_kind::try_lock:
+    case op_kind::try_lock_shared:
     case op_kind::try_acquire: return text + (e.value ? " -> acquired" : " -> failed");
+    case op_kind::try_lock_for:
+    case op_kind::try_acquire_for: return text + (e.value ? " -> acquired" : " -> timed out");
+    case op_kind::wait_for:
+    case op_kind::put_for:
+    case op_kind::get_for: return text + (e.value ? " -> succeeded" : " -> timed out");
+    case op_kind::try_put:
+    case op_kind::try_get: return text + (e.value ? " -> succeeded" : " -> failed");
+    case op_kind::is_set: return text + (e.value ? " -> true" : " -> false");
+    case op_kind::sleep: return fmt::format("sleep until {}", logical_time(e.value));
+    case op_kind::wake:
+        return e.value == 1 ? std::string("notified, relock")
+               : e.value == 2 ? std::string("spurious wake-up, relock")
+                              : std::string("wait timed out");
     case op_kind::compare_exchange: return text + (e.value ? " -> succeeded" : " -> failed");
     default: return fmt::format("{} -> {}", text, e.value);
     }
@@ -119,7 +145,8 @@ std::string blocked_on(const execution& ex, thread_id t) {
     case op_kind::wake: {
         const thread_id holder = ex.object(th.pending.object).owner;
         std::string who = holder == no_thread ? std::string("free") : "held by " + ex.thread_label(holder);
-        if (th.pending.kind == op_kind::wake) return fmt::format("waits on a condition variable for {} at {} ({})", obj, at, who);
+        if (th.pending.kind == op_kind::wake)
+            return fmt::format("waits to be notified on {} at {}", obj, at);
         return fmt::format("waits to lock {} at {} ({})", obj, at, who);
     }
     default: return fmt::format("waits to {} {} at {}", to_string(th.pending.kind), obj, at);

@@ -51,6 +51,15 @@ std::string expected_text(const model& m) {
     return m.expected_failure ? fmt::format("FAIL {}", to_string(*m.expected_failure)) : std::string("PASS");
 }
 
+// The model's body, with the options that act inside an execution applied.
+std::function<void()> model_body(const model& m, const options& o) {
+    if (!o.spurious_wakeups) return m.body;
+    return [inner = m.body] {
+        detail::set_spurious_wakeups(true);
+        inner();
+    };
+}
+
 } // namespace
 
 verdict judge(const model& m, const result& r) {
@@ -93,7 +102,10 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
-    return explore(m.body, o);
+    detail::take_contention();  // start from zero
+    result r = explore(model_body(m, o), o);
+    r.contention = detail::take_contention();
+    return r;
 }
 
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
@@ -175,7 +187,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             o.name = m->name;
             o.replay_command = "lockstep-models --replay " + m->name;
             try {
-                const result r = replay(m->body, *token, o);
+                const result r = replay(model_body(*m, o), *token, o);
                 out << (r.failure ? r.failure->report() : std::string("the replayed execution did not fail\n"));
                 return r.failure ? 1 : 0;
             } catch (const token_error& e) {
@@ -262,7 +274,11 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
     for (const row& x : rows)
         if (!x.v.as_expected) out << fmt::format("\n{}: {}\n", x.m->name, x.v.problem);
     if (details)
-        for (const row& x : rows) out << fmt::format("\n== {} {} ==\n{}", x.m->scenario, x.m->name, x.r.describe());
+        for (const row& x : rows) {
+            out << fmt::format("\n== {} {} ==\n{}", x.m->scenario, x.m->name, x.r.describe());
+            for (const auto& [lock, times] : x.r.contention)
+                out << fmt::format("contention {}: a thread had to wait for it {} times\n", lock, times);
+        }
     out << fmt::format("\n{} models, {} as expected, {} not\n", selected.size(), selected.size() - mismatches,
                        mismatches);
     return mismatches == 0 ? 0 : 1;

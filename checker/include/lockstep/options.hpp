@@ -32,6 +32,11 @@ struct options {
     // Usable stack of each model thread; a guard page below it turns an overflow
     // into a stack_overflow failure.
     std::size_t stack_size = 256 * 1024;
+    // Condition-variable waits may wake without a notify (each thread at most once
+    // per execution), explored as a choice: finds `if`-instead-of-`while` bugs
+    // even with one waiter. The runner applies it; a model may also call
+    // lockstep::allow_spurious_wakeups() first thing.
+    bool spurious_wakeups = false;
     // Keep exploring after a failure (to collect every reachable outcome).
     bool stop_on_failure = true;
     // Name of the model, used in the replay line of reports.

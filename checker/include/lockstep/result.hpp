@@ -49,6 +49,10 @@ struct result {
     std::optional<lockstep::failure> failure;  // the first failure found
     // observe(name, value): per name, each distinct value and how many executions saw it
     std::map<std::string, outcome_counts> outcomes;
+    // Per lock (by name): how many times a thread asked for it and had to wait,
+    // summed over the exploration. Filled by run_model (the runner) from
+    // detail::take_contention().
+    std::map<std::string, std::uint64_t> contention;
 
     bool ok() const { return !failure.has_value(); }
     explicit operator bool() const { return ok(); }

@@ -1,9 +1,19 @@
 #pragma once
 // Everything a model needs: #include <lockstep/lockstep.hpp>
 #include <lockstep/atomic.hpp>
+#include <lockstep/barrier.hpp>
+#include <lockstep/blocking_queue.hpp>
+#include <lockstep/bounded_semaphore.hpp>
+#include <lockstep/clock.hpp>
 #include <lockstep/condition_variable.hpp>
+#include <lockstep/condition_variable_any.hpp>
+#include <lockstep/event.hpp>
 #include <lockstep/explore.hpp>
+#include <lockstep/latch.hpp>
 #include <lockstep/locks.hpp>
 #include <lockstep/mutex.hpp>
 #include <lockstep/semaphore.hpp>
+#include <lockstep/shared_mutex.hpp>
 #include <lockstep/thread.hpp>
+#include <lockstep/thread_local_slot.hpp>
+#include <lockstep/timed_mutex.hpp>

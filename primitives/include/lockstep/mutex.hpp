@@ -17,6 +17,8 @@ class basic_mutex {
 public:
     explicit basic_mutex(std::string_view name = {}, std::source_location created = std::source_location::current())
         : id_(add_object(Recursive ? object_kind::recursive_mutex : object_kind::mutex, name, created)) {}
+    basic_mutex(object_kind kind, std::string_view name, std::source_location created)
+        : id_(add_object(kind, name, created)) {}
     basic_mutex(const basic_mutex&) = delete;
     basic_mutex& operator=(const basic_mutex&) = delete;
     ~basic_mutex() {

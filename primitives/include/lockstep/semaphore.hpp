@@ -1,5 +1,6 @@
 #pragma once
 // lockstep::counting_semaphore and binary_semaphore, as in <semaphore>.
+#include <chrono>
 #include <cstddef>
 #include <limits>
 #include <source_location>
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <lockstep/clock.hpp>
 #include <lockstep/detail/runtime.hpp>
 
 namespace lockstep {
@@ -53,7 +55,29 @@ public:
         return ok;
     }
 
+    // Timed acquire on the logical clock: true when it got a unit before the deadline.
+    template <class Rep, class Period>
+    bool try_acquire_for(const std::chrono::duration<Rep, Period>& timeout,
+                         std::source_location where = std::source_location::current()) {
+        return timed_acquire(detail::deadline_after(timeout), where);
+    }
+    template <class Duration>
+    bool try_acquire_until(const std::chrono::time_point<clock, Duration>& deadline,
+                           std::source_location where = std::source_location::current()) {
+        return timed_acquire(detail::deadline_at(deadline), where);
+    }
+
+    detail::object_id object() const noexcept { return id_; }
+
 private:
+    bool timed_acquire(std::int64_t deadline, std::source_location where) {
+        const bool ok = detail::schedule_until({detail::op_kind::try_acquire_for, id_, where},
+                                               detail::until([this] { return count_ > 0; }), deadline);
+        if (ok) --count_;
+        detail::annotate(ok);
+        return ok;
+    }
+
     detail::object_id id_;
     std::ptrdiff_t count_;
 };

@@ -13,6 +13,8 @@ inline constexpr object_id no_object = ~object_id{0};
 
 enum class object_kind : std::uint8_t {
     thread, mutex, recursive_mutex, condition_variable, semaphore, atomic, model,
+    timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
+    event, latch, barrier, queue, thread_local_slot,
 };
 
 enum class op_kind : std::uint8_t {
@@ -21,6 +23,12 @@ enum class op_kind : std::uint8_t {
     wait, wake, notify_one, notify_all,
     acquire, try_acquire, release,
     load, store, exchange, compare_exchange, fetch_add, fetch_sub,
+    // Logical time and the timed and shared variants.
+    sleep, try_lock_for, relock, try_acquire_for,
+    lock_shared, try_lock_shared, try_lock_shared_for, unlock_shared,
+    // event, latch, barrier, queue, thread-local slot.
+    set, clear, is_set, wait_for, count_down, try_wait, arrive, arrive_and_wait, arrive_and_drop,
+    put, get, try_put, try_get, put_for, get_for, task_done, join_queue, access,
 };
 
 struct operation {

@@ -3,6 +3,8 @@
 // Every function acts on the one execution running on this OS thread.
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -44,6 +46,21 @@ std::string thread_label(thread_id t);
 // The scheduling point: returns when the strategy lets the calling thread
 // perform `op`, which is only when `ready` holds.
 void schedule(const operation& op, wait_condition ready = {});
+// Logical time, in nanoseconds since the execution began; no_deadline = never.
+inline constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
+std::int64_t now();
+// A timed scheduling point: the thread may move when `ready` holds, or once the
+// logical clock reaches `deadline` (which it does only when no thread can move
+// otherwise). Returns true when `ready` held (woken), false when it timed out.
+bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline);
+// Spurious wake-ups of condition-variable waits (options.spurious_wakeups): each
+// thread may wake once per execution without a notify, explored as a choice.
+void set_spurious_wakeups(bool on);
+bool spurious_wakeup_available();
+void spurious_wakeup_taken();
+// Per lock label, how often a lock request had to wait, summed over the
+// executions of the last exploration on this OS thread; resets it.
+std::map<std::string, std::uint64_t> take_contention();
 // Attaches a value to the step just taken (a load's result, a try_lock's success).
 void annotate(std::int64_t value);
 // A yield or failed try-operation: the fair scheduler lowers this thread.

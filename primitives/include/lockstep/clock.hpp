@@ -1,0 +1,71 @@
+#pragma once
+// Logical time: lockstep::clock (steady, virtual) and this_thread::sleep_for /
+// sleep_until. The clock starts at zero in every execution and only moves when
+// no thread can move otherwise: it then jumps to the earliest deadline of a
+// sleeping or timed-waiting thread (discrete-event simulation). Nothing here
+// reads the wall clock, so an execution is a function of its schedule.
+#include <chrono>
+#include <cstdint>
+#include <ratio>
+#include <source_location>
+
+#include <lockstep/detail/runtime.hpp>
+
+namespace lockstep {
+
+struct clock {
+    using rep = std::int64_t;
+    using period = std::nano;
+    using duration = std::chrono::nanoseconds;
+    using time_point = std::chrono::time_point<clock, duration>;
+    static constexpr bool is_steady = true;
+    static time_point now() { return time_point(duration(detail::now())); }
+};
+
+namespace detail {
+
+// The logical deadline `d` from now; no_deadline when it does not fit.
+template <class Rep, class Period>
+std::int64_t deadline_after(const std::chrono::duration<Rep, Period>& d) {
+    const std::int64_t start = now();
+    const long double ns = std::chrono::duration<long double, std::nano>(d).count();
+    if (ns <= 0) return start;
+    if (ns >= static_cast<long double>(no_deadline - start)) return no_deadline;
+    return start + static_cast<std::int64_t>(ns);
+}
+
+template <class Duration>
+std::int64_t deadline_at(const std::chrono::time_point<clock, Duration>& t) {
+    const long double ns = std::chrono::duration<long double, std::nano>(t.time_since_epoch()).count();
+    if (ns <= 0) return 0;
+    if (ns >= static_cast<long double>(no_deadline)) return no_deadline;
+    return static_cast<std::int64_t>(ns);
+}
+
+inline constexpr wait_condition never{[](const void*) { return false; }, nullptr};
+
+inline void sleep_until_deadline(std::int64_t deadline, std::source_location where) {
+    schedule_until({op_kind::sleep, thread_object(self()), where}, never, deadline);
+    annotate(deadline);
+}
+
+} // namespace detail
+
+namespace this_thread {
+
+// Blocks the thread until the logical clock reaches now + d. sleep_for(0) lets
+// the other threads run, as Python's time.sleep(0) does.
+template <class Rep, class Period>
+void sleep_for(const std::chrono::duration<Rep, Period>& d,
+               std::source_location where = std::source_location::current()) {
+    detail::sleep_until_deadline(detail::deadline_after(d), where);
+}
+
+template <class Duration>
+void sleep_until(const std::chrono::time_point<clock, Duration>& t,
+                 std::source_location where = std::source_location::current()) {
+    detail::sleep_until_deadline(detail::deadline_at(t), where);
+}
+
+} // namespace this_thread
+} // namespace lockstep

@@ -1,0 +1,93 @@
+#pragma once
+// lockstep::condition_variable_any: a condition variable over any lockable
+// (lockstep::unique_lock, std::unique_lock, a recursive_mutex, a user type).
+// As in C++, wait(lock) calls lock.unlock() once and lock.lock() once: over a
+// recursive_mutex held twice it releases ONE level, so the mutex stays held
+// while the thread waits (Python's Condition(RLock) releases every level).
+#include <chrono>
+#include <condition_variable>
+#include <source_location>
+#include <string_view>
+
+#include <lockstep/clock.hpp>
+#include <lockstep/condition_variable.hpp>
+#include <lockstep/detail/runtime.hpp>
+
+namespace lockstep {
+
+class condition_variable_any {
+public:
+    explicit condition_variable_any(std::string_view name = {},
+                                    std::source_location created = std::source_location::current())
+        : id_(detail::add_object(detail::object_kind::condition_variable_any, name, created)) {}
+    condition_variable_any(const condition_variable_any&) = delete;
+    condition_variable_any& operator=(const condition_variable_any&) = delete;
+
+    void notify_one(std::source_location where = std::source_location::current()) { waiters_.notify_one(id_, where); }
+    void notify_all(std::source_location where = std::source_location::current()) { waiters_.notify_all(id_, where); }
+
+    template <class Lock>
+    void wait(Lock& lock, std::source_location where = std::source_location::current()) {
+        wait_until_deadline(lock, detail::no_deadline, where);
+    }
+    template <class Lock, class Predicate>
+    void wait(Lock& lock, Predicate ready, std::source_location where = std::source_location::current()) {
+        while (!ready()) wait(lock, where);
+    }
+    template <class Lock, class Rep, class Period>
+    std::cv_status wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout,
+                            std::source_location where = std::source_location::current()) {
+        return wait_until_deadline(lock, detail::deadline_after(timeout), where);
+    }
+    template <class Lock, class Duration>
+    std::cv_status wait_until(Lock& lock, const std::chrono::time_point<clock, Duration>& deadline,
+                              std::source_location where = std::source_location::current()) {
+        return wait_until_deadline(lock, detail::deadline_at(deadline), where);
+    }
+    template <class Lock, class Rep, class Period, class Predicate>
+    bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& timeout, Predicate ready,
+                  std::source_location where = std::source_location::current()) {
+        const std::int64_t deadline = detail::deadline_after(timeout);
+        while (!ready())
+            if (wait_until_deadline(lock, deadline, where) == std::cv_status::timeout) return ready();
+        return true;
+    }
+
+private:
+    template <class Lock>
+    static void unlock(Lock& lock, std::source_location where) {
+        if constexpr (requires { lock.unlock(where); }) lock.unlock(where);
+        else lock.unlock();
+    }
+    template <class Lock>
+    static void relock(Lock& lock, std::source_location where) {
+        if constexpr (requires { lock.lock(where); }) lock.lock(where);
+        else lock.lock();
+    }
+
+    template <class Lock>
+    std::cv_status wait_until_deadline(Lock& lock, std::int64_t deadline, std::source_location where) {
+        using namespace detail;
+        // Joining the waiters before the unlock step: a notify after the unlock finds this thread.
+        waiter_list::waiter me{self(), false, nullptr};
+        waiters_.add(me);
+        unlock(lock, where);
+        const bool spurious = spurious_wakeup_available();
+        const bool woken = schedule_until({op_kind::wake, id_, where},
+                                          until([&me, spurious] { return me.notified || spurious; }), deadline);
+        std::cv_status status = std::cv_status::no_timeout;
+        if (!me.notified) {
+            waiters_.remove(me);
+            if (woken) spurious_wakeup_taken();
+            else status = std::cv_status::timeout;
+        }
+        annotate(me.notified ? woke_notified : woken ? woke_spuriously : woke_timed_out);
+        relock(lock, where);
+        return status;
+    }
+
+    detail::object_id id_;
+    detail::waiter_list waiters_;
+};
+
+} // namespace lockstep
