@@ -3,7 +3,9 @@
 // std's work on lockstep mutexes unchanged, but their steps point into <mutex>;
 // these point at the user's code. With `namespace sync = lockstep;` they are
 // what sync::lock_guard names, and std's when sync is std.
+#include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <mutex>
 #include <source_location>
@@ -102,21 +104,41 @@ private:
 
 namespace detail {
 
-// Locks several lockables without deadlock, as std::lock does: lock one, try the
-// rest, and on a failure release them and start from the one that failed.
+// A lockstep lock: it has an object id, so several of them can be taken in one global order.
+template <class L>
+concept ordered_lockable = requires(L& l, std::source_location w) {
+    { l.object() } -> std::convertible_to<object_id>;
+    l.lock(w);
+    l.unlock(w);
+};
+
+// Locks several lockables without deadlock. Lockstep locks are taken in the order
+// of their object ids: no thread can then wait for a lock while holding a later
+// one, and, unlike std::lock's try-and-back-off, no two threads can livelock by
+// backing off in step forever. Other lockables get the try-and-back-off.
 template <class... Lockables>
 void lock_all(std::source_location where, Lockables&... locks) {
     constexpr std::size_t n = sizeof...(Lockables);
     struct ref {
         void* object;
+        object_id id;
         void (*lock)(void*, std::source_location);
         bool (*try_lock)(void*, std::source_location);
         void (*unlock)(void*, std::source_location);
     };
-    const std::array<ref, n> all{ref{
-        &locks, [](void* o, std::source_location w) { static_cast<Lockables*>(o)->lock(w); },
-        [](void* o, std::source_location w) { return static_cast<Lockables*>(o)->try_lock(w); },
+    std::array<ref, n> all{ref{
+        &locks, [&] {
+            if constexpr (ordered_lockable<Lockables>) return locks.object();
+            else return no_object;
+        }(),
+        [](void* o, std::source_location w) { static_cast<Lockables*>(o)->lock(w); },
+        [](void* o, std::source_location w) { return static_cast<bool>(static_cast<Lockables*>(o)->try_lock(w)); },
         [](void* o, std::source_location w) { static_cast<Lockables*>(o)->unlock(w); }}...};
+    if constexpr ((ordered_lockable<Lockables> && ...)) {
+        std::sort(all.begin(), all.end(), [](const ref& a, const ref& b) { return a.id < b.id; });
+        for (const ref& r : all) r.lock(r.object, where);
+        return;
+    }
     std::size_t first = 0;
     for (;;) {
         all[first].lock(all[first].object, where);
@@ -155,3 +177,23 @@ template <class... Mutexes>
 scoped_lock(Mutexes&...) -> scoped_lock<Mutexes...>;
 
 } // namespace lockstep
+
+// std::scoped_lock over several lockstep locks takes them in lockstep's global
+// order (see detail::lock_all): the standard lets a program specialize a std
+// template for its own types, and std::lock's back-off would otherwise make the
+// checker explore (and report) the fair livelock of two threads backing off in step.
+template <class... Mutexes>
+    requires(sizeof...(Mutexes) > 1 && (lockstep::detail::ordered_lockable<Mutexes> && ...))
+class std::scoped_lock<Mutexes...> {
+public:
+    explicit scoped_lock(Mutexes&... ms) : locks_(ms...) { lockstep::detail::lock_all({}, ms...); }
+    explicit scoped_lock(std::adopt_lock_t, Mutexes&... ms) : locks_(ms...) {}
+    ~scoped_lock() {
+        std::apply([](auto&... ms) { (ms.unlock(std::source_location{}), ...); }, locks_);
+    }
+    scoped_lock(const scoped_lock&) = delete;
+    scoped_lock& operator=(const scoped_lock&) = delete;
+
+private:
+    std::tuple<Mutexes&...> locks_;
+};
