@@ -5,7 +5,6 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -20,55 +19,48 @@ using namespace detail;
 
 // ---- stack overflow: a guard-page fault becomes a failure of the execution ----
 
-struct previous_handler {
-    struct sigaction action {};
-};
-
-previous_handler& segv_previous() {
-    static previous_handler p;
-    return p;
-}
-
-void on_segv(int, siginfo_t* info, void*) {
-    execution* ex = execution::current();
-    if (ex != nullptr && ex->in_guard_page(info->si_addr)) {
-        ex->stack_overflowed();
-        siglongjmp(ex->overflow_landing(), 1);
-    }
-    // Not ours: put back whoever handled it before; the fault repeats and goes there.
-    sigaction(SIGSEGV, &segv_previous().action, nullptr);
-}
-
-void install_segv_handler() {
-    static std::once_flag once;
-    std::call_once(once, [] {
+// Installed for the length of an exploration (test frameworks install their own
+// handlers between tests), with a stack of its own: the faulting one is exhausted.
+class overflow_guard {
+public:
+    overflow_guard() : memory_(64 * 1024) {
+        stack_t st{};
+        st.ss_sp = memory_.data();
+        st.ss_size = memory_.size();
+        alt_installed_ = sigaltstack(&st, &old_stack_) == 0;
         struct sigaction sa {};
         sa.sa_sigaction = &on_segv;
         sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
-        sigaction(SIGSEGV, &sa, &segv_previous().action);
-    });
-}
-
-// The handler needs a stack of its own: the faulting one is exhausted.
-class alternate_signal_stack {
-public:
-    alternate_signal_stack() : memory_(64 * 1024) {
-        stack_t st{};
-        st.ss_sp = memory_.data();
-        st.ss_size = memory_.size();
-        installed_ = sigaltstack(&st, &old_) == 0;
+        handler_installed_ = sigaction(SIGSEGV, &sa, &previous()) == 0;
     }
-    ~alternate_signal_stack() {
-        if (installed_) sigaltstack(&old_, nullptr);
+    ~overflow_guard() {
+        if (handler_installed_) sigaction(SIGSEGV, &previous(), nullptr);
+        if (alt_installed_) sigaltstack(&old_stack_, nullptr);
     }
-    alternate_signal_stack(const alternate_signal_stack&) = delete;
-    alternate_signal_stack& operator=(const alternate_signal_stack&) = delete;
+    overflow_guard(const overflow_guard&) = delete;
+    overflow_guard& operator=(const overflow_guard&) = delete;
 
 private:
+    // Where a fault that is not a guard-page hit goes. One per OS thread, like the handler's state.
+    static struct sigaction& previous() {
+        thread_local struct sigaction action {};
+        return action;
+    }
+    static void on_segv(int, siginfo_t* info, void*) {
+        execution* ex = execution::current();
+        if (ex != nullptr && ex->in_guard_page(info->si_addr)) {
+            ex->stack_overflowed();
+            siglongjmp(ex->overflow_landing(), 1);
+        }
+        // Not ours: put back whoever handled it before; the fault repeats and goes there.
+        sigaction(SIGSEGV, &previous(), nullptr);
+    }
+
     std::vector<char> memory_;
-    stack_t old_{};
-    bool installed_ = false;
+    stack_t old_stack_{};
+    bool alt_installed_ = false;
+    bool handler_installed_ = false;
 };
 
 // ---- failures ----
@@ -147,8 +139,7 @@ void write_failure_file(const failure& f, const options& opts) {
 result run(const std::function<void()>& model, const options& opts, strategy_base& strategy, std::uint64_t max_steps,
            bool verify_failures) {
     const auto start = std::chrono::steady_clock::now();
-    install_segv_handler();
-    alternate_signal_stack alt;
+    overflow_guard guard;
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);
 
