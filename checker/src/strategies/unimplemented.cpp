@@ -5,6 +5,4 @@
 
 namespace lockstep::detail {
 
-std::unique_ptr<strategy_base> make_dpor(std::uint64_t) { throw usage_error("lockstep: strategy::dpor is not implemented yet"); }
-
 } // namespace lockstep::detail

@@ -1,0 +1,544 @@
+// Optimal dynamic partial-order reduction: source sets and wakeup trees
+// (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order
+// reduction", POPL 2014), stateless: each execution re-runs the model, replays
+// a prefix of the exploration tree and extends it.
+//
+// Events and dependence. An event is one step of one thread (its pending
+// operation), together with the values of the choose()/decide() calls made
+// while that step runs (data choices belong to the step that makes them; a
+// child primed by a spawn belongs to the spawn step). Two events of different
+// threads are dependent when they touch a common object (`object` or `other`)
+// and are not both atomic loads, or when one is the spawn of the other's thread.
+// Any operation kind, known or not, conflicts with every operation on the same
+// object, so new kinds stay sound. Happens-before is program order plus the
+// order of dependent events, kept as vector clocks.
+//
+// Exploration. Every node of the current path (a prefix E of the execution)
+// keeps a sleep set and a wakeup tree. After each execution every race e < e'
+// (dependent, no happens-before path between them through other events) is
+// reversed: the sequence notdep(e).e' is inserted in the wakeup tree of the node
+// before e, unless a sleeping thread is a weak initial of it. Data choices are
+// explored exhaustively: whenever a thread's step is explored at a node, every
+// value vector of its choices is explored there (depth first) before the thread
+// joins the node's sleep set.
+//
+// Blocking. A thread whose pending operation cannot proceed is not among the
+// choices. A race whose later event was disabled at the earlier event's position
+// (an unlock that enables a lock, a release that enables an acquire) cannot be
+// reversed there; the race is instead reversed at the latest earlier dependent
+// event where the thread was enabled (the lock that disabled it). Operations
+// that never ran because their thread stayed blocked (a deadlock) or because a
+// failure ended the execution are taken as events at the end of the execution;
+// the step that failed counts as dependent with all of them, since no execution
+// continues past a failure.
+//
+// The preemption bound is ignored: preemption bounding is not sound together
+// with partial-order reduction (a bounded search may prune the only
+// representative of a trace), so dpor always searches without a bound and
+// complete() means the whole space.
+//
+// Known limits. Thread ids and object ids are numbered by the runtime in the
+// order threads reach spawn and construct objects; threads that spawn or create
+// objects concurrently (rather than main before starting the others) can get
+// different ids in equivalent executions. Logical time (sleeps, timeouts) makes
+// a thread enabled when no other thread can move, a global condition that no
+// object records; dpor is exact only for models without timeouts.
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "../execution.hpp"
+#include "../strategy.hpp"
+
+namespace lockstep::detail {
+namespace {
+
+using vclock = std::vector<std::uint32_t>;
+
+struct event {
+    thread_id thread = no_thread;
+    operation op{};
+    thread_id spawned = no_thread;     // for a spawn: the thread it starts
+    std::vector<std::uint32_t> vals;  // the data choices made during the step
+};
+
+bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
+
+bool dependent(const event& a, const event& b) {
+    if (a.thread == b.thread) return true;
+    if (a.op.kind == op_kind::spawn && a.spawned == b.thread) return true;
+    if (b.op.kind == op_kind::spawn && b.spawned == a.thread) return true;
+    if (!touches(b.op, a.op.object) && !touches(b.op, a.op.other)) return false;
+    if (a.op.kind == op_kind::load && b.op.kind == op_kind::load) return false;
+    return true;
+}
+
+bool same_event(const event& a, const event& b) {
+    return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object && a.vals == b.vals;
+}
+
+struct wnode {
+    event e;
+    std::vector<wnode> children;
+};
+
+struct data_choice {
+    std::uint32_t options;
+    std::uint32_t chosen;
+};
+
+// A state of the current path and the step taken from it.
+struct node {
+    std::vector<thread_id> enabled;  // the choices offered here, in order
+    std::vector<event> sleep;        // threads whose exploration from here is redundant
+    std::vector<wnode> wut;          // wakeup tree: what is left to explore from here
+    thread_id taken = no_thread;
+    std::vector<data_choice> data;   // choices made during the step taken
+    // The step taken, as an event of this execution.
+    event step;
+    vclock clock;
+    std::uint32_t index = 0;      // 1-based position of the step in its thread
+    std::int64_t before = -1;     // the thread's previous event, or the spawn that started it
+    std::int64_t pending_since = 0;  // first position at which this step was the thread's pending one
+};
+
+struct thread_info {
+    std::int64_t last = -1;   // position of its last event
+    std::int64_t spawn = -1;  // position of the spawn that started it
+    std::uint32_t count = 0;
+};
+
+bool is_enabled(const node& n, thread_id t) {
+    return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end();
+}
+
+// Among `v`, where the thread of `p` first moves, or -1.
+std::ptrdiff_t first_of(const std::vector<event>& v, thread_id t) {
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if (v[i].thread == t) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+}
+
+// p is an initial of v: v's first event of p's thread is p and nothing before it in v depends on it.
+bool initial_at(const std::vector<event>& v, std::ptrdiff_t m) {
+    for (std::ptrdiff_t i = 0; i < m; ++i)
+        if (dependent(v[static_cast<std::size_t>(i)], v[static_cast<std::size_t>(m)])) return false;
+    return true;
+}
+
+bool independent_of_all(const event& p, const std::vector<event>& v) {
+    return std::none_of(v.begin(), v.end(), [&](const event& x) { return dependent(p, x); });
+}
+
+// Weak initial, for a sleeping thread: any value of its data choices.
+bool weak_initial(const event& p, const std::vector<event>& v) {
+    const std::ptrdiff_t m = first_of(v, p.thread);
+    if (m >= 0) return initial_at(v, m);
+    return independent_of_all(p, v);
+}
+
+void insert(std::vector<wnode>* children, std::vector<event> v) {
+    for (;;) {
+        if (v.empty()) return;
+        std::vector<wnode>* next = nullptr;
+        for (wnode& c : *children) {
+            const std::ptrdiff_t m = first_of(v, c.e.thread);
+            if (m >= 0) {
+                if (!same_event(v[static_cast<std::size_t>(m)], c.e) || !initial_at(v, m)) continue;
+                if (c.children.empty()) return;  // a leaf already covers v
+                v.erase(v.begin() + m);
+            } else {
+                if (!independent_of_all(c.e, v)) continue;
+                if (c.children.empty()) return;
+            }
+            next = &c.children;
+            break;
+        }
+        if (next == nullptr) {
+            std::vector<wnode>* at = children;
+            for (event& e : v) {
+                at->push_back({std::move(e), {}});
+                at = &at->back().children;
+            }
+            return;
+        }
+        children = next;
+    }
+}
+
+bool leq(const node& n, const vclock& c) {
+    return n.step.thread < c.size() && c[n.step.thread] >= n.index;
+}
+
+void join(vclock& into, const vclock& from) {
+    if (into.size() < from.size()) into.resize(from.size(), 0);
+    for (std::size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
+}
+
+bool advance(std::vector<data_choice>& data) {
+    while (!data.empty() && data.back().chosen + 1 >= data.back().options) data.pop_back();
+    if (data.empty()) return false;
+    ++data.back().chosen;
+    return true;
+}
+
+class dpor final : public strategy_base {
+public:
+    bool next_execution() override {
+        if (!started_) {
+            started_ = true;
+            begin();
+            return true;
+        }
+        if (problem_) {
+            exhausted_ = true;
+            return false;
+        }
+        if (position_ < nodes_.size() && !problem_)
+            problem_ = fmt::format("re-running the same choices, the execution ended after {} steps where it took "
+                                   "at least {} before",
+                                   position_, nodes_.size());
+        if (problem_) return false;
+        if (debug_) dump();
+        analyse();
+        while (!nodes_.empty()) {
+            node& n = nodes_.back();
+            const std::size_t i = nodes_.size() - 1;
+            if (advance(n.data)) {
+                restart(i);
+                return true;
+            }
+            n.sleep.push_back(n.step);
+            std::erase_if(n.wut, [&](const wnode& w) { return w.e.thread == n.taken; });
+            while (!n.wut.empty()) {
+                const thread_id t = n.wut.front().e.thread;
+                if (is_enabled(n, t) && !sleeping(n.sleep, t)) break;
+                n.wut.erase(n.wut.begin());  // not possible here, or already covered
+            }
+            if (!n.wut.empty()) {
+                n.taken = n.wut.front().e.thread;
+                n.data.clear();
+                restart(i);
+                return true;
+            }
+            nodes_.pop_back();
+        }
+        if (advance(root_data_)) {
+            restart(0);
+            return true;
+        }
+        exhausted_ = true;
+        return false;
+    }
+
+    std::size_t pick(std::span<const choice> choices) override {
+        ex_ = execution::current();
+        const std::size_t k = position_++;
+        data_pos_ = 0;
+        if (k < nodes_.size()) {
+            node& n = nodes_[k];
+            if (k < first_new_ && !same_choices(n, choices) && !problem_)
+                problem_ = fmt::format("re-running the same choices, step {} offered {} threads where it offered "
+                                       "{} before",
+                                       k + 1, choices.size(), n.enabled.size());
+            std::size_t index = choices.size();
+            for (std::size_t c = 0; c < choices.size(); ++c)
+                if (choices[c].thread == n.taken) index = c;
+            if (index == choices.size()) {
+                if (!problem_)
+                    problem_ = fmt::format("re-running the same choices, thread {} could not move at step {}",
+                                           n.taken, k + 1);
+                return 0;
+            }
+            record(k, choices[index]);
+            return index;
+        }
+        node n;
+        n.enabled.reserve(choices.size());
+        for (const choice& c : choices) n.enabled.push_back(c.thread);
+        if (k > 0) {
+            const node& prev = nodes_[k - 1];
+            for (const event& s : prev.sleep)
+                if (!dependent(s, prev.step)) n.sleep.push_back(s);
+            const event done = taken_event(k - 1);
+            for (const wnode& w : prev.wut)
+                if (same_event(w.e, done)) {
+                    n.wut = w.children;
+                    break;
+                }
+        }
+        while (!n.wut.empty()) {
+            const thread_id t = n.wut.front().e.thread;
+            if (is_enabled(n, t) && !sleeping(n.sleep, t)) break;
+            n.wut.erase(n.wut.begin());
+        }
+        std::size_t index = choices.size();
+        if (!n.wut.empty()) {
+            for (std::size_t c = 0; c < choices.size(); ++c)
+                if (choices[c].thread == n.wut.front().e.thread) index = c;
+        } else {
+            // Prefer the thread that moved last: fewer preemptions, easier traces.
+            for (std::size_t c = 0; c < choices.size() && index == choices.size(); ++c)
+                if (!sleeping(n.sleep, choices[c].thread)) index = c;
+        }
+        if (index == choices.size()) {
+            --position_;  // sleep-set blocked: every enabled thread is asleep
+            abandoned_ = true;
+            return abandon;
+        }
+        n.taken = choices[index].thread;
+        nodes_.push_back(std::move(n));
+        record(k, choices[index]);
+        return index;
+    }
+
+    std::size_t choose(std::size_t n) override {
+        std::vector<data_choice>& data = position_ == 0 ? root_data_ : nodes_[position_ - 1].data;
+        std::size_t& at = position_ == 0 ? root_pos_ : data_pos_;
+        if (at < data.size()) {
+            const data_choice d = data[at++];
+            if (d.options != n && !problem_)
+                problem_ = fmt::format("re-running the same choices, a choice at step {} offered {} values where it "
+                                       "offered {} before",
+                                       position_, n, d.options);
+            return d.chosen < n ? d.chosen : 0;
+        }
+        data.push_back({static_cast<std::uint32_t>(n), 0});
+        ++at;
+        return 0;
+    }
+
+    bool complete() const override { return exhausted_ && !problem_; }
+    std::optional<std::string> problem() const override { return problem_; }
+
+private:
+    static bool sleeping(const std::vector<event>& sleep, thread_id t) {
+        return std::any_of(sleep.begin(), sleep.end(), [&](const event& e) { return e.thread == t; });
+    }
+
+    bool same_choices(const node& n, std::span<const choice> choices) const {
+        if (n.enabled.size() != choices.size()) return false;
+        for (std::size_t c = 0; c < choices.size(); ++c)
+            if (n.enabled[c] != choices[c].thread) return false;
+        return true;
+    }
+
+    void begin() {
+        position_ = 0;
+        data_pos_ = 0;
+        root_pos_ = 0;
+        threads_.clear();
+        abandoned_ = false;
+        ex_ = nullptr;
+    }
+
+    void restart(std::size_t from) {
+        first_new_ = from;
+        begin();
+    }
+
+    thread_info& info(thread_id t) {
+        if (threads_.size() <= t) threads_.resize(t + 1);
+        return threads_[t];
+    }
+
+    event taken_event(std::size_t k) const {
+        event e = nodes_[k].step;
+        e.vals.clear();
+        for (const data_choice& d : nodes_[k].data) e.vals.push_back(d.chosen);
+        return e;
+    }
+
+    thread_id spawned_by(const operation& op) const {
+        if (op.kind != op_kind::spawn || ex_ == nullptr || op.object >= ex_->object_count()) return no_thread;
+        return ex_->object(op.object).thread;
+    }
+
+    // The clock a thread's next event starts from, and where that event became pending.
+    std::int64_t before_of(thread_id t) {
+        const thread_info& ti = info(t);
+        return ti.last >= 0 ? ti.last : ti.spawn;
+    }
+
+    void record(std::size_t k, const choice& c) {
+        node& n = nodes_[k];
+        n.step.thread = c.thread;
+        n.step.op = *c.pending;
+        n.step.spawned = spawned_by(n.step.op);
+        n.step.vals.clear();
+        n.before = before_of(c.thread);
+        n.pending_since = n.before + 1;
+        n.clock = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
+        for (std::size_t j = 0; j < k; ++j) {
+            const node& m = nodes_[j];
+            if (m.step.thread != c.thread && !leq(m, n.clock) && dependent(m.step, n.step)) join(n.clock, m.clock);
+        }
+        thread_info& ti = info(c.thread);
+        n.index = ++ti.count;
+        if (n.clock.size() <= c.thread) n.clock.resize(c.thread + 1, 0);
+        n.clock[c.thread] = n.index;
+        ti.last = static_cast<std::int64_t>(k);
+        if (n.step.spawned != no_thread) info(n.step.spawned).spawn = static_cast<std::int64_t>(k);
+    }
+
+    void dump() const {
+        std::string text = fmt::format("exec (new from {}){}:", first_new_, abandoned_ ? " ABANDONED" : "");
+        for (std::size_t k = 0; k < nodes_.size(); ++k) {
+            const node& n = nodes_[k];
+            text += fmt::format(" [{}:{} {}#{}", k, n.step.thread, to_string(n.step.op.kind), n.step.op.object);
+            if (!n.sleep.empty()) {
+                text += " z{";
+                for (const event& e : n.sleep) text += fmt::format("{}:{} ", e.thread, to_string(e.op.kind));
+                text += "}";
+            }
+            text += "]";
+        }
+        std::fprintf(stderr, "%s\n", text.c_str());
+    }
+
+    // Race detection over the execution that just ended.
+    void analyse() {
+        const std::size_t end = nodes_.size();
+        values_.assign(end, std::nullopt);
+        if (ex_ != nullptr) {
+            // The value each step recorded (a release: the count after it); choose() adds events of its own.
+            std::size_t k = 0;
+            for (const auto& logged : ex_->events()) {
+                if (logged.op.kind == op_kind::choose) continue;
+                if (k >= end) break;
+                if (logged.has_value) values_[k] = logged.value;
+                ++k;
+            }
+        }
+        for (std::size_t k = first_new_; k < end; ++k) {
+            const node& n = nodes_[k];
+            const vclock base = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
+            races(taken_event(k), k, base, n.pending_since, false);
+        }
+        if (abandoned_ || ex_ == nullptr || end == 0) return;
+        // Operations that never ran: blocked threads, and every thread cut off by a failure.
+        const auto& failure = ex_->failure();
+        const bool failed = failure.has_value() && failure->kind != failure_kind::deadlock;
+        const thread_id failing = failed ? failure->thread : no_thread;
+        for (thread_id q = 0; q < ex_->thread_count(); ++q) {
+            const thread_state& th = ex_->thread(q);
+            if (!th.started || th.finished || q == failing || th.priming) continue;
+            if (th.pending.object == no_object) continue;
+            event e;
+            e.thread = q;
+            e.op = th.pending;
+            e.spawned = spawned_by(e.op);
+            const std::int64_t before = before_of(q);
+            const vclock base = before >= 0 ? nodes_[static_cast<std::size_t>(before)].clock : vclock{};
+            races(e, end, base, before + 1, failed);
+        }
+    }
+
+    enum class enabling { no, maybe, certainly };
+
+    // Did step j let e proceed, so that e could not have run in its place? Only
+    // asked when e was not yet pending at j (otherwise the choices tell).
+    enabling enabler(std::size_t j, const event& e) const {
+        const event& x = nodes_[j].step;
+        if (x.thread == e.thread) return enabling::no;
+        switch (e.op.kind) {
+        case op_kind::join:
+            return x.op.kind == op_kind::exit && x.op.object == e.op.object ? enabling::certainly : enabling::no;
+        case op_kind::lock:
+            // Before another thread's unlock (or wait, which unlocks) the mutex was held.
+            return (x.op.kind == op_kind::unlock || x.op.kind == op_kind::wait) && touches(x.op, e.op.object)
+                       ? enabling::certainly
+                       : enabling::no;
+        case op_kind::acquire:
+            if (x.op.kind != op_kind::release || x.op.object != e.op.object) return enabling::no;
+            // A release that brought the count to 1 found it at 0.
+            return j < values_.size() && values_[j] == 1 ? enabling::certainly : enabling::maybe;
+        case op_kind::spawn: case op_kind::detach: case op_kind::exit: case op_kind::yield: case op_kind::choose:
+        case op_kind::try_lock: case op_kind::unlock: case op_kind::wait: case op_kind::wake:
+        case op_kind::notify_one: case op_kind::notify_all: case op_kind::try_acquire: case op_kind::release:
+        case op_kind::load: case op_kind::store: case op_kind::exchange: case op_kind::compare_exchange:
+        case op_kind::fetch_add: case op_kind::fetch_sub:
+            return enabling::no;
+        default:
+            // An operation this strategy does not know may wait for anything on its objects.
+            return dependent(x, e) ? enabling::maybe : enabling::no;
+        }
+    }
+
+    // The races of event `e` (at position k, or after the end) with earlier events.
+    void races(const event& e, std::size_t k, const vclock& base, std::int64_t pending_since, bool last_conflicts) {
+        vclock covered = base;
+        // Reverses the race with step j if e could run in its place; says whether to look further back.
+        auto try_reverse = [&](std::size_t j) {
+            if (static_cast<std::int64_t>(j) >= pending_since) {
+                if (!is_enabled(nodes_[j], e.thread)) return true;  // disabled here: look before
+                reverse(j, e, k);
+                return false;
+            }
+            const enabling en = enabler(j, e);
+            if (en != enabling::certainly) reverse(j, e, k);
+            return en != enabling::no;
+        };
+        auto conflicts = [&](std::size_t j) {
+            return dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size());
+        };
+        for (std::size_t j = k; j-- > 0;) {
+            const node& m = nodes_[j];
+            if (m.step.thread == e.thread || leq(m, base) || !conflicts(j)) continue;
+            if (leq(m, covered)) continue;
+            if (try_reverse(j)) {
+                // e could not run before step j (j enabled it): reverse e with the latest earlier
+                // conflicting step where it could, the one that disabled it.
+                for (std::size_t d = j; d-- > 0;) {
+                    const node& o = nodes_[d];
+                    if (o.step.thread == e.thread || leq(o, base) || !dependent(o.step, e)) continue;
+                    if (!try_reverse(d)) break;
+                }
+            }
+            join(covered, m.clock);
+        }
+    }
+
+    // Inserts notdep(e_j).e into the wakeup tree of the node before e_j.
+    void reverse(std::size_t j, const event& e, std::size_t k) {
+        const node& at = nodes_[j];
+        std::vector<event> v;
+        for (std::size_t x = j + 1; x < k; ++x) {
+            const node& m = nodes_[x];
+            const bool after = at.step.thread < m.clock.size() && m.clock[at.step.thread] >= at.index;
+            if (!after) v.push_back(taken_event(x));
+        }
+        v.push_back(e);
+        node& target = nodes_[j];
+        for (const event& s : target.sleep)
+            if (weak_initial(s, v)) return;
+        insert(&target.wut, std::move(v));
+    }
+
+    std::vector<node> nodes_;
+    std::vector<data_choice> root_data_;  // choices main makes before its first step
+    std::vector<thread_info> threads_;
+    std::vector<std::optional<std::int64_t>> values_;  // per step of the last execution, when it logged one
+    std::size_t position_ = 0;
+    std::size_t data_pos_ = 0;
+    std::size_t root_pos_ = 0;
+    std::size_t first_new_ = 0;
+    execution* ex_ = nullptr;
+    const bool debug_ = std::getenv("LOCKSTEP_DPOR_DEBUG") != nullptr;  // prints each execution
+    bool started_ = false;
+    bool exhausted_ = false;
+    bool abandoned_ = false;
+    std::optional<std::string> problem_;
+};
+
+} // namespace
+
+std::unique_ptr<strategy_base> make_dpor(std::uint64_t) { return std::make_unique<dpor>(); }
+
+} // namespace lockstep::detail

@@ -1,0 +1,188 @@
+#include "program_generator.hpp"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include <lockstep/lockstep.hpp>
+
+namespace lockstep::testing {
+namespace {
+
+// splitmix64: the same numbers on every platform and standard library.
+class rng {
+public:
+    explicit rng(std::uint64_t seed) : state_(seed) {}
+    std::uint64_t next() {
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
+
+private:
+    std::uint64_t state_;
+};
+
+int cost(const instr& i) {
+    switch (i.kind) {
+    case instr_kind::lock_increment: return 2;
+    case instr_kind::nested_lock: return 4;
+    case instr_kind::wait_flag: return 3;
+    case instr_kind::raise_flag: return 3;
+    case instr_kind::choose: return i.b;
+    case instr_kind::check: return 0;
+    default: return 1;
+    }
+}
+
+std::string_view name(instr_kind k) {
+    switch (k) {
+    case instr_kind::lock_increment: return "lock_increment";
+    case instr_kind::nested_lock: return "nested_lock";
+    case instr_kind::load: return "load";
+    case instr_kind::store: return "store";
+    case instr_kind::fetch_add: return "fetch_add";
+    case instr_kind::exchange: return "exchange";
+    case instr_kind::compare_exchange: return "compare_exchange";
+    case instr_kind::release: return "release";
+    case instr_kind::acquire: return "acquire";
+    case instr_kind::try_acquire: return "try_acquire";
+    case instr_kind::wait_flag: return "wait_flag";
+    case instr_kind::raise_flag: return "raise_flag";
+    case instr_kind::choose: return "choose";
+    case instr_kind::check: return "check";
+    }
+    return "?";
+}
+
+} // namespace
+
+std::string program::describe() const {
+    std::string text = fmt::format("program {} (semaphore {}):", seed, semaphore_initial);
+    for (std::size_t t = 0; t < threads.size(); ++t) {
+        text += fmt::format(" T{}[", t + 1);
+        for (std::size_t k = 0; k < threads[t].size(); ++k)
+            text += fmt::format("{}{}({},{})", k ? " " : "", name(threads[t][k].kind), threads[t][k].a, threads[t][k].b);
+        text += "]";
+    }
+    return text;
+}
+
+program generate_program(std::uint64_t seed) {
+    rng r(seed * 7919 + 17);
+    program p;
+    p.seed = seed;
+    p.semaphore_initial = r.below(2);
+    const int threads = 2 + r.below(3);
+    // Keep the interleavings few enough for dfs to exhaust: fewer steps with more threads.
+    const int budget = threads == 2 ? 9 : threads == 3 ? 7 : 5;
+    int total = 0;
+    p.threads.resize(static_cast<std::size_t>(threads));
+    for (auto& code : p.threads) {
+        const int ops = 1 + r.below(3);
+        for (int k = 0; k < ops; ++k) {
+            instr i;
+            const int pick = r.below(100);
+            if (pick < 12) i = {instr_kind::lock_increment, r.below(2), 0};
+            else if (pick < 16) i = {instr_kind::nested_lock, r.below(2), 0};
+            else if (pick < 28) i = {instr_kind::load, r.below(2), 0};
+            else if (pick < 38) i = {instr_kind::store, r.below(2), 1 + r.below(2)};
+            else if (pick < 46) i = {instr_kind::fetch_add, r.below(2), 0};
+            else if (pick < 51) i = {instr_kind::exchange, r.below(2), 1 + r.below(3)};
+            else if (pick < 56) i = {instr_kind::compare_exchange, r.below(2), r.below(2)};
+            else if (pick < 63) i = {instr_kind::release, 0, 0};
+            else if (pick < 69) i = {instr_kind::acquire, 0, 0};
+            else if (pick < 73) i = {instr_kind::try_acquire, 0, 0};
+            else if (pick < 80) i = {instr_kind::wait_flag, 1 + r.below(2), 0};
+            else if (pick < 88) i = {instr_kind::raise_flag, r.below(2), r.below(2)};
+            else if (pick < 95) i = {instr_kind::choose, 2 + r.below(2), r.below(2)};
+            else i = {instr_kind::check, r.below(3), 0};
+            if (total + cost(i) > budget) continue;
+            total += cost(i);
+            code.push_back(i);
+        }
+        if (code.empty()) code.push_back({instr_kind::load, r.below(2), 0});
+    }
+    return p;
+}
+
+std::function<void()> make_model(const program& prog) {
+    auto shared = std::make_shared<const program>(prog);
+    return [shared] {
+        const program& p = *shared;
+        lockstep::mutex m0("m0"), m1("m1");
+        lockstep::mutex* locks[2] = {&m0, &m1};
+        lockstep::atomic<int> x(0, "x"), y(0, "y");
+        lockstep::atomic<int>* atomics[2] = {&x, &y};
+        lockstep::counting_semaphore<4> sem(p.semaphore_initial, "sem");
+        lockstep::condition_variable cv("cv");
+        int plain[2] = {0, 0};
+        int flag = 0;
+        std::vector<int> regs(p.threads.size(), 0);
+
+        auto body = [&](std::size_t t) {
+            int reg = 0;
+            for (const instr& i : p.threads[t]) {
+                switch (i.kind) {
+                case instr_kind::lock_increment: {
+                    lockstep::lock_guard g(*locks[i.a]);
+                    ++plain[i.a];
+                    break;
+                }
+                case instr_kind::nested_lock: {
+                    lockstep::lock_guard g1(*locks[i.a]);
+                    lockstep::lock_guard g2(*locks[1 - i.a]);
+                    ++plain[0];
+                    break;
+                }
+                case instr_kind::load: reg += atomics[i.a]->load(); break;
+                case instr_kind::store: atomics[i.a]->store(i.b); break;
+                case instr_kind::fetch_add: reg += atomics[i.a]->fetch_add(1); break;
+                case instr_kind::exchange: reg += atomics[i.a]->exchange(i.b); break;
+                case instr_kind::compare_exchange: {
+                    int expected = i.b;
+                    reg += atomics[i.a]->compare_exchange_strong(expected, i.b + 1) ? 1 : 0;
+                    break;
+                }
+                case instr_kind::release: sem.release(); break;
+                case instr_kind::acquire: sem.acquire(); break;
+                case instr_kind::try_acquire: reg += sem.try_acquire() ? 1 : 0; break;
+                case instr_kind::wait_flag: {
+                    lockstep::unique_lock<lockstep::mutex> lk(m0);
+                    cv.wait(lk, [&] { return flag >= i.a; });
+                    reg += flag;
+                    break;
+                }
+                case instr_kind::raise_flag: {
+                    lockstep::unique_lock<lockstep::mutex> lk(m0);
+                    ++flag;
+                    if (i.a == 1) lk.unlock();
+                    if (i.b == 0) cv.notify_one();
+                    else cv.notify_all();
+                    break;
+                }
+                case instr_kind::choose: {
+                    const auto v = static_cast<int>(lockstep::choose(static_cast<std::size_t>(i.a)));
+                    reg += 10 * v;
+                    if (i.b == 1 && v == 1) x.fetch_add(1);
+                    break;
+                }
+                case instr_kind::check: LOCKSTEP_ASSERT(reg != i.a, "a generated check"); break;
+                }
+            }
+            regs[t] = reg;
+        };
+
+        std::vector<lockstep::thread> threads;
+        threads.reserve(p.threads.size());
+        for (std::size_t t = 0; t < p.threads.size(); ++t) threads.emplace_back(body, t);
+        for (auto& t : threads) t.join();
+        std::string state = fmt::format("x={} y={} p={},{} flag={} regs=", x.load(), y.load(), plain[0], plain[1], flag);
+        for (int reg : regs) state += fmt::format("{};", reg);
+        lockstep::observe("final", state);
+    };
+}
+
+} // namespace lockstep::testing

@@ -1,0 +1,195 @@
+// Optimal DPOR: exact trace counts, and agreement with dfs on the catalogue and
+// on generated programs.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+
+#include <lockstep/lockstep.hpp>
+#include <lockstep/model.hpp>
+
+#include "catalog.hpp"
+#include "program_generator.hpp"
+
+namespace {
+
+std::function<void()> mutex_counter(int threads, int increments) {
+    return [threads, increments] {
+        lockstep::mutex m("m");
+        int counter = 0;
+        std::vector<lockstep::thread> ts;
+        ts.reserve(static_cast<std::size_t>(threads));
+        for (int t = 0; t < threads; ++t)
+            ts.emplace_back([&] {
+                for (int k = 0; k < increments; ++k) {
+                    m.lock();
+                    ++counter;
+                    m.unlock();
+                }
+            });
+        for (auto& t : ts) t.join();
+        LOCKSTEP_ASSERT(counter == threads * increments);
+    };
+}
+
+std::function<void()> readers(int n) {
+    return [n] {
+        lockstep::atomic<int> x(0, "x");
+        std::vector<lockstep::thread> ts;
+        ts.reserve(static_cast<std::size_t>(n) + 1);
+        ts.emplace_back([&] { x.store(1); });
+        for (int r = 0; r < n; ++r) ts.emplace_back([&] { (void)x.load(); });
+        for (auto& t : ts) t.join();
+    };
+}
+
+lockstep::options dpor_options() {
+    lockstep::options o;
+    o.strategy = lockstep::strategy::dpor;
+    return o;
+}
+
+std::uint64_t factorial(std::uint64_t n) { return n <= 1 ? 1 : n * factorial(n - 1); }
+
+std::string verdict(const lockstep::result& r) {
+    return r.failure ? std::string(lockstep::to_string(r.failure->kind)) : std::string("ok");
+}
+
+std::set<std::pair<std::string, std::string>> outcome_set(const lockstep::result& r) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& [name, counts] : r.outcomes)
+        for (const auto& [value, n] : counts) out.emplace(name, value);
+    return out;
+}
+
+void check_replays(const std::function<void()>& model, const lockstep::result& r) {
+    if (!r.failure) return;
+    const lockstep::result again = lockstep::replay(model, r.failure->token);
+    REQUIRE(again.failure);
+    CHECK(again.failure->kind == r.failure->kind);
+    CHECK(again.failure->text == r.failure->text);
+}
+
+} // namespace
+
+TEST_CASE("dpor: mutex_counter explores one execution per lock order") {
+    const int sizes[][2] = {{2, 1}, {2, 2}, {3, 1}, {3, 2}, {2, 3}, {3, 3}};
+    for (const auto& s : sizes) {
+        const int t = s[0], k = s[1];
+        CAPTURE(t);
+        CAPTURE(k);
+        const lockstep::result r = lockstep::explore(mutex_counter(t, k), dpor_options());
+        const std::uint64_t traces =
+            factorial(static_cast<std::uint64_t>(t * k)) / [&] {
+                std::uint64_t d = 1;
+                for (int i = 0; i < t; ++i) d *= factorial(static_cast<std::uint64_t>(k));
+                return d;
+            }();
+        CHECK(r.ok());
+        CHECK(r.complete);
+        CHECK(r.redundant_executions == 0);
+        CHECK(r.executions == traces);
+    }
+    CHECK(lockstep::explore(mutex_counter(2, 2), dpor_options()).executions == 6);
+    CHECK(lockstep::explore(mutex_counter(3, 2), dpor_options()).executions == 90);
+    CHECK(lockstep::explore(mutex_counter(3, 3), dpor_options()).executions == 1680);
+}
+
+TEST_CASE("dpor: readers of one store explore 2^N executions") {
+    for (int n : {1, 2, 3, 4, 8, 12}) {
+        CAPTURE(n);
+        const lockstep::result r = lockstep::explore(readers(n), dpor_options());
+        CHECK(r.ok());
+        CHECK(r.complete);
+        CHECK(r.redundant_executions == 0);
+        CHECK(r.executions == (std::uint64_t{1} << n));
+    }
+}
+
+TEST_CASE("dpor: data choices are explored exhaustively") {
+    auto model = [] {
+        lockstep::atomic<int> x(0, "x");
+        lockstep::thread a([&] { x.store(static_cast<int>(lockstep::choose(3))); });
+        lockstep::thread b([&] { lockstep::observe("seen", x.load()); });
+        a.join();
+        b.join();
+    };
+    lockstep::options o = dpor_options();
+    const lockstep::result r = lockstep::explore(model, o);
+    CHECK(r.complete);
+    CHECK(r.redundant_executions == 0);
+    // b before a's store (3 values of the choice, all read 0), or after it (3 values read).
+    CHECK(r.executions == 6);
+    CHECK(r.outcomes.at("seen").size() == 3);
+}
+
+TEST_CASE("dpor: agrees with dfs on every dfs model of the catalogue") {
+    for (const lockstep::model& m : lockstep::models::catalog()) {
+        if (m.settings.strategy != lockstep::strategy::dfs) continue;
+        CAPTURE(m.name);
+        lockstep::options as_dpor;
+        as_dpor.strategy = lockstep::strategy::dpor;
+        const lockstep::result dfs = lockstep::run_model(m, {}, false);
+        const lockstep::result dpor = lockstep::run_model(m, as_dpor, true);
+        INFO(dpor);
+        CHECK(verdict(dpor) == verdict(dfs));
+        CHECK(lockstep::judge(m, dpor).as_expected == lockstep::judge(m, dfs).as_expected);
+        CHECK(dpor.redundant_executions == 0);
+        CHECK(dpor.complete == dfs.complete);
+        if (!dfs.failure) CHECK(dpor.executions <= dfs.executions);
+
+        // The whole space, past failures: every outcome, and at most as many executions.
+        lockstep::model whole = m;
+        whole.settings.stop_on_failure = false;
+        const lockstep::result all_dfs = lockstep::run_model(whole, {}, false);
+        const lockstep::result all_dpor = lockstep::run_model(whole, as_dpor, true);
+        CHECK(all_dpor.executions <= all_dfs.executions);
+        CHECK(all_dpor.ok() == all_dfs.ok());
+        if (all_dfs.complete) {
+            CHECK(all_dpor.complete);
+            CHECK(outcome_set(all_dpor) == outcome_set(all_dfs));
+        }
+    }
+}
+
+TEST_CASE("dpor: agrees with dfs on generated programs") {
+    const auto start = std::chrono::steady_clock::now();
+    int compared = 0, skipped = 0, failing = 0;
+    std::uint64_t dfs_total = 0, dpor_total = 0, redundant = 0;
+    for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+        const lockstep::testing::program p = lockstep::testing::generate_program(seed);
+        const auto model = lockstep::testing::make_model(p);
+        CAPTURE(p.describe());
+        lockstep::options o;
+        o.stop_on_failure = false;
+        o.max_executions = 20'000;
+        const lockstep::result dfs = lockstep::explore(model, o);
+        if (!dfs.complete) {
+            ++skipped;
+            continue;
+        }
+        o.strategy = lockstep::strategy::dpor;
+        o.max_executions = 0;
+        const lockstep::result dpor = lockstep::explore(model, o);
+        INFO(dpor);
+        ++compared;
+        failing += dfs.failure ? 1 : 0;
+        dfs_total += dfs.executions;
+        dpor_total += dpor.executions;
+        redundant += dpor.redundant_executions;
+        CHECK(dpor.complete);
+        CHECK(outcome_set(dpor) == outcome_set(dfs));
+        CHECK(dpor.ok() == dfs.ok());
+        CHECK((dpor.failed_executions > 0) == (dfs.failed_executions > 0));
+        CHECK(dpor.executions <= dfs.executions);
+        CHECK(dpor.redundant_executions == 0);
+        check_replays(model, dfs);
+        check_replays(model, dpor);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    MESSAGE(fmt::format("{} programs compared ({} with failures), {} skipped (dfs over budget); executions: dfs {}, "
+                        "dpor {}, redundant {}; {:.1f} s",
+                        compared, failing, skipped, dfs_total, dpor_total, redundant, seconds));
+    CHECK(compared >= 300);
+}
