@@ -1,0 +1,53 @@
+// The speed baseline: executions and scheduling steps per second for the
+// 3-thread x 2-increment mutex counter (S02), exhaustive dfs and 100,000 random
+// executions. Each figure is the median of several runs (the machine is shared).
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <lockstep/lockstep.hpp>
+
+#include "catalog.hpp"
+
+namespace {
+
+struct figures {
+    std::uint64_t executions, steps;
+    double seconds;
+};
+
+figures median_of(int runs, const std::function<void()>& model, const lockstep::options& o) {
+    std::vector<figures> all;
+    for (int i = 0; i < runs; ++i) {
+        const auto r = lockstep::explore(model, o);
+        all.push_back({r.executions, r.steps, r.seconds});
+    }
+    std::sort(all.begin(), all.end(), [](const figures& a, const figures& b) { return a.seconds < b.seconds; });
+    return all[all.size() / 2];
+}
+
+void row(std::string_view what, const figures& f) {
+    fmt::print("{:<34} {:>10} {:>11} {:>8.3f} {:>12.0f} {:>12.0f}\n", what, f.executions, f.steps, f.seconds,
+               f.executions / f.seconds, f.steps / f.seconds);
+}
+
+} // namespace
+
+int main() {
+    const lockstep::model* s02 = nullptr;
+    for (const auto& m : lockstep::models::catalog())
+        if (m.name == "s02_with_lock") s02 = &m;
+    if (s02 == nullptr) return 1;
+
+    fmt::print("{:<34} {:>10} {:>11} {:>8} {:>12} {:>12}\n", "run (median of 7)", "executions", "steps", "seconds",
+               "exec/s", "steps/s");
+    lockstep::options dfs;
+    dfs.strategy = lockstep::strategy::dfs;
+    row("S02 3x2 mutex counter, dfs", median_of(7, s02->body, dfs));
+
+    lockstep::options random;
+    random.strategy = lockstep::strategy::random;
+    random.max_executions = 100'000;
+    row("S02 3x2 mutex counter, random 100k", median_of(7, s02->body, random));
+}
