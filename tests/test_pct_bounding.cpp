@@ -254,6 +254,14 @@ TEST_CASE("iterative preemption bounding returns a failure with the fewest preem
         REQUIRE(plain.failure);
         CHECK(preemptions_in(s08->body, plain.failure->token) >= 1);
     }
+    SUBCASE("asked of dpor, which ignores preemption bounds, the rounds run dfs") {
+        options with_dpor = it;
+        with_dpor.strategy = lockstep::strategy::dpor;
+        const result r = lockstep::explore(s08->body, with_dpor);
+        REQUIRE(r.failure);
+        CHECK(preemptions_in(s08->body, r.failure->token) == 1);
+        CHECK(r.failure->token == lockstep::explore(s08->body, it).failure->token);
+    }
     SUBCASE("S01 lost update, 2 threads x 2 increments") {
         const auto model = lockstep::models::lost_update(2, 2);
         const result r = lockstep::explore(model, it);

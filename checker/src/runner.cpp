@@ -22,7 +22,7 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --max-executions N          stop each model after N executions
   --max-steps N               livelock bound per execution
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
-  --iterative                 dfs/dpor: search with preemption bound 0, 1, 2, ... (up to
+  --iterative                 dfs/dpor: rounds of dfs with preemption bound 0, 1, 2, ... (up to
                               --preemption-bound): the failure found has the fewest preemptions
   --details                   after the table, print every model's full result
   --markdown                  print the table as Markdown

@@ -20,8 +20,8 @@ struct options {
     // dfs and dpor: at most this many preempting context switches per execution;
     // when the bound cuts the search the result is not complete. ~0 = unbounded.
     std::uint64_t preemption_bound = ~std::uint64_t{0};
-    // dfs and dpor: search with bound 0, 1, 2, ... up to preemption_bound, so the
-    // failure returned has the fewest preemptions; executions add up over rounds.
+    // dfs and dpor: rounds of dfs with bound 0, 1, 2, ... up to preemption_bound, so
+    // the failure returned has the fewest preemptions; executions add up over rounds.
     bool iterative_preemption_bound = false;
     // pct: the bug depth d searched for.
     std::uint64_t pct_depth = 3;
