@@ -306,6 +306,9 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
         if (next == no_thread) no_thread_can_move();
         give_control_to(next);
     }
+    // Running again: its wait condition may refer to temporaries that are about
+    // to go away, so it must not be evaluated until its next scheduling point.
+    self.ready = {};
     events_.push_back({current_, op, 0, false});
 }
 

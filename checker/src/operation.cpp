@@ -75,6 +75,8 @@ std::string_view to_string(op_kind kind) {
     case op_kind::task_done: return "task_done";
     case op_kind::join_queue: return "join (queue)";
     case op_kind::access: return "access";
+    case op_kind::woken: return "woken";
+    case op_kind::try_release: return "try_release";
     }
     return "operation";
 }

@@ -31,12 +31,13 @@ std::string describe_op(const event& e) {
     case op_kind::try_acquire: return text + (e.value ? " -> acquired" : " -> failed");
     case op_kind::try_lock_for:
     case op_kind::try_acquire_for: return text + (e.value ? " -> acquired" : " -> timed out");
-    case op_kind::wait_for:
     case op_kind::put_for:
     case op_kind::get_for: return text + (e.value ? " -> succeeded" : " -> timed out");
     case op_kind::try_put:
     case op_kind::try_get: return text + (e.value ? " -> succeeded" : " -> failed");
     case op_kind::is_set: return text + (e.value ? " -> true" : " -> false");
+    case op_kind::woken: return e.value ? std::string("woken by set") : std::string("wait timed out");
+    case op_kind::try_release: return text + (e.value ? " -> released" : " -> at its bound, not released");
     case op_kind::sleep: return fmt::format("sleep until {}", logical_time(e.value));
     case op_kind::wake:
         return e.value == 1 ? std::string("notified, relock")
@@ -149,16 +150,21 @@ std::string blocked_on(const execution& ex, thread_id t) {
             return fmt::format("waits to be notified on {} at {}", obj, at);
         return fmt::format("waits to lock {} at {} ({})", obj, at, who);
     }
+    case op_kind::woken: return fmt::format("waits for {} to be set at {}", obj, at);
+    case op_kind::sleep: return fmt::format("sleeps at {}", at);
     default: return fmt::format("waits to {} {} at {}", to_string(th.pending.kind), obj, at);
     }
 }
 
 std::string thread_states(const execution& ex) {
     std::string out = "threads at the end:\n";
+    const failure_record& f = *ex.failure();
     for (thread_id t = 0; t < ex.thread_count(); ++t) {
         const thread_state& th = ex.thread(t);
         std::string state;
         if (th.finished) state = "finished";
+        else if (t == f.thread && f.where.line() != 0 && f.kind != failure_kind::deadlock)
+            state = fmt::format("{}; failed at {}", held_by(ex, t), where(f.where));
         else if (!th.started) state = "not started";
         else if (!th.blocked)
             state = fmt::format("{}; next: {} {} at {}", held_by(ex, t), to_string(th.pending.kind),

@@ -66,12 +66,15 @@ struct event {
     operation op{};
     thread_id spawned = no_thread;     // for a spawn: the thread it starts
     std::vector<std::uint32_t> vals;  // the data choices made during the step
+    // A sleeping step that ended its execution with a failure: nothing runs after it, so it
+    // counts as dependent with every step.
+    bool fails = false;
 };
 
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
 
 bool dependent(const event& a, const event& b) {
-    if (a.thread == b.thread) return true;
+    if (a.thread == b.thread || a.fails || b.fails) return true;
     if (a.op.kind == op_kind::spawn && a.spawned == b.thread) return true;
     if (b.op.kind == op_kind::spawn && b.spawned == a.thread) return true;
     if (!touches(b.op, a.op.object) && !touches(b.op, a.op.other)) return false;
@@ -106,6 +109,7 @@ struct node {
     std::uint32_t index = 0;      // 1-based position of the step in its thread
     std::int64_t before = -1;     // the thread's previous event, or the spawn that started it
     std::int64_t pending_since = 0;  // first position at which this step was the thread's pending one
+    bool failed = false;  // the step taken here failed (in some execution)
 };
 
 struct thread_info {
@@ -214,7 +218,10 @@ public:
                 restart(i);
                 return true;
             }
-            n.sleep.push_back(n.step);
+            event asleep = n.step;
+            asleep.fails = n.failed;
+            n.sleep.push_back(asleep);
+            n.failed = false;
             std::erase_if(n.wut, [&](const wnode& w) { return w.e.thread == n.taken; });
             while (!n.wut.empty()) {
                 const thread_id t = n.wut.front().e.thread;
@@ -426,9 +433,13 @@ private:
         const auto& failure = ex_->failure();
         const bool failed = failure.has_value() && failure->kind != failure_kind::deadlock;
         const thread_id failing = failed ? failure->thread : no_thread;
+        // After a failure the last thread to move has not reached a new operation (its pending
+        // one is the step it took), unless it is the one that failed: leave it out too.
+        const thread_id cut = failed ? nodes_.back().step.thread : no_thread;
+        if (failed) nodes_.back().failed = true;
         for (thread_id q = 0; q < ex_->thread_count(); ++q) {
             const thread_state& th = ex_->thread(q);
-            if (!th.started || th.finished || q == failing || th.priming) continue;
+            if (!th.started || th.finished || q == failing || q == cut || th.priming) continue;
             if (th.pending.object == no_object) continue;
             event e;
             e.thread = q;
@@ -449,7 +460,8 @@ private:
         if (x.thread == e.thread) return enabling::no;
         switch (e.op.kind) {
         case op_kind::join:
-            return x.op.kind == op_kind::exit && x.op.object == e.op.object ? enabling::certainly : enabling::no;
+            // Nothing on a thread's object (its spawn, its yields, its exit) can follow its join.
+            return x.op.object == e.op.object ? enabling::certainly : enabling::no;
         case op_kind::lock:
             // Before another thread's unlock (or wait, which unlocks) the mutex was held.
             return (x.op.kind == op_kind::unlock || x.op.kind == op_kind::wait) && touches(x.op, e.op.object)

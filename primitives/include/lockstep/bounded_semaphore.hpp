@@ -45,6 +45,16 @@ public:
         detail::annotate(count_);
     }
 
+    // Not in std: Python's `try: sem.release() except ValueError: pass`. Releases
+    // when the count is below its bound and returns true; otherwise returns false.
+    bool try_release(std::source_location where = std::source_location::current()) {
+        detail::schedule({detail::op_kind::try_release, id_, where});
+        const bool ok = count_ < bound_;
+        if (ok) ++count_;
+        detail::annotate(ok);
+        return ok;
+    }
+
     void acquire(std::source_location where = std::source_location::current()) {
         detail::schedule({detail::op_kind::acquire, id_, where}, detail::until([this] { return count_ > 0; }));
         --count_;

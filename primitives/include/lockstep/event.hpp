@@ -33,11 +33,15 @@ public:
         detail::annotate(flag_);
         return flag_;
     }
-    // Blocks until the flag is set (returns true, as Python's wait() does).
+    // Blocks until the flag is set (returns true, as Python's wait() does). Two
+    // steps: checking the flag (and starting to wait), then being woken by a set().
     bool wait(std::source_location where = std::source_location::current()) {
+        detail::schedule({detail::op_kind::wait, id_, where});
+        detail::annotate(flag_);
+        if (flag_) return true;
         const std::uint64_t seen = generation_;
-        detail::schedule({detail::op_kind::wait, id_, where},
-                         detail::until([this, seen] { return flag_ || generation_ != seen; }));
+        detail::schedule({detail::op_kind::woken, id_, where},
+                         detail::until([this, seen] { return generation_ != seen; }));
         return true;
     }
     // Blocks until the flag is set or the logical timeout passes; returns
@@ -57,10 +61,12 @@ public:
 
 private:
     bool timed_wait(std::int64_t deadline, std::source_location where) {
+        detail::schedule({detail::op_kind::wait_for, id_, where});
+        detail::annotate(flag_);
+        if (flag_) return true;
         const std::uint64_t seen = generation_;
-        const bool ok = detail::schedule_until(
-            {detail::op_kind::wait_for, id_, where},
-            detail::until([this, seen] { return flag_ || generation_ != seen; }), deadline);
+        const bool ok = detail::schedule_until({detail::op_kind::woken, id_, where},
+                                               detail::until([this, seen] { return generation_ != seen; }), deadline);
         detail::annotate(ok);
         return ok;
     }

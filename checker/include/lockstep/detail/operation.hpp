@@ -28,7 +28,7 @@ enum class op_kind : std::uint8_t {
     lock_shared, try_lock_shared, try_lock_shared_for, unlock_shared,
     // event, latch, barrier, queue, thread-local slot.
     set, clear, is_set, wait_for, count_down, try_wait, arrive, arrive_and_wait, arrive_and_drop,
-    put, get, try_put, try_get, put_for, get_for, task_done, join_queue, access,
+    put, get, try_put, try_get, put_for, get_for, task_done, join_queue, access, woken, try_release,
 };
 
 struct operation {
