@@ -7,6 +7,9 @@ namespace lockstep::models {
 std::span<const model> catalog() {
     static const std::vector<model> all = {
         s01_lost_update(),
+        s01_lost_update_plain(),
+        s29_append_under_lock(),
+        s29_check_then_increment_race(),
         s02_with_lock(),
         s02_manual_acquire(),
         s03_safe_counter(),

@@ -14,6 +14,9 @@ std::function<void()> lost_update(int threads, int increments);
 
 // One function per model.
 model s01_lost_update();
+model s01_lost_update_plain();
+model s29_append_under_lock();
+model s29_check_then_increment_race();
 model s02_with_lock();
 model s02_manual_acquire();
 model s05_transfer_self_deadlock();

@@ -43,4 +43,25 @@ model s01_lost_update() {
     return m;
 }
 
+// The document's counter is plain data: as a lockstep::var, the unlocked
+// `counter += 1` is a data race, found in the first execution whatever the order.
+model s01_lost_update_plain() {
+    model m;
+    m.scenario = "S01";
+    m.name = "s01_lost_update_plain";
+    m.summary = "the same with the counter as plain data: a data race";
+    m.expected_failure = failure_kind::data_race;
+    m.body = [] {
+        lockstep::var<int> counter(0, "counter");
+        auto increment = [&] {
+            for (int i = 0; i < 2; ++i) counter += 1;
+        };
+        lockstep::thread a(thread_name("T1"), increment);
+        lockstep::thread b(thread_name("T2"), increment);
+        a.join();
+        b.join();
+    };
+    return m;
+}
+
 } // namespace lockstep::models

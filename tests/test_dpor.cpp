@@ -168,7 +168,7 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
     const auto start = std::chrono::steady_clock::now();
     int compared = 0, skipped = 0, failing = 0;
     std::uint64_t dfs_total = 0, dpor_total = 0, redundant = 0;
-    for (std::uint64_t seed = 1; seed <= 400; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 450; ++seed) {
         const lockstep::testing::program p = lockstep::testing::generate_program(seed);
         const auto model = lockstep::testing::make_model(p);
         CAPTURE(p.describe());

@@ -1,5 +1,7 @@
 #include "execution.hpp"
 
+#include "report.hpp"
+
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
@@ -69,6 +71,7 @@ void execution::release_stacks() {
 }
 
 std::string execution::object_label(object_id o) const {
+    if (o >= object_count_) return "-";  // a thread that failed before its first operation has none
     const object_info& info = objects_[o];
     if (info.kind == object_kind::thread) return thread_label(info.thread);
     if (!info.name.empty()) return info.name;
@@ -124,6 +127,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     observed_.clear();
     failure_.reset();
     redundant_ = false;
+    hb_.reset();
+    lock_order_.reset();
     now_ = 0;
     spurious_ = false;
     fairness_.reset();
@@ -205,6 +210,21 @@ void execution::no_thread_can_move() {
                  fmt::format("thread {} was never joined (created at {}:{})", thread_label(static_cast<thread_id>(t)),
                              threads_[t]->created.file_name(), threads_[t]->created.line()),
                  threads_[t]->created);
+    if (check_lock_order_ && !lock_order_.cycle().empty()) {
+        std::string edges;
+        for (const lock_edge& e : lock_order_.cycle())
+            edges += fmt::format("\n    {} takes {} (at {}) while holding {} (taken at {})", thread_label(e.thread),
+                                 object_label(e.to), lockstep::detail::where(e.to_site), object_label(e.from),
+                                 lockstep::detail::where(e.from_site));
+        std::vector<std::string> names;
+        for (const lock_edge& e : lock_order_.cycle()) names.push_back(object_label(e.from));
+        names.push_back(object_label(lock_order_.cycle().front().from));
+        fail(failure_kind::lock_order_inversion,
+             fmt::format("lock-order inversion: {} are taken in a cycle of orders, a potential deadlock under "
+                         "another timing:{}",
+                         fmt::join(names, " -> "), edges),
+             lock_order_.cycle().back().to_site);
+    }
     // Every thread has finished: the execution is over.
     switch_fiber(threads_[current_]->context, explorer_);
     std::abort();
@@ -253,7 +273,8 @@ thread_id execution::pick_next() {
         std::abort();  // an abandoned execution is never resumed
     }
     if (choices_.size() > 1)
-        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index)});
+        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index),
+                              decision_shape(choices_)});
     const thread_id next = choices_[index].thread;
     if (fair) fairness_.scheduled(next);
     return next;
@@ -310,6 +331,9 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // to go away, so it must not be evaluated until its next scheduling point.
     self.ready = {};
     events_.push_back({current_, op, 0, false});
+    if (hb_.active()) hb_.on_event(events_.back(), op.kind == op_kind::spawn ? objects_[op.object].thread : no_thread);
+    // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
+    threads_[current_]->ready = {};
 }
 
 void execution::annotate(std::int64_t value) {
@@ -334,6 +358,13 @@ void execution::acquired(object_id lock, std::source_location where) {
     if (o.owner == current_) {
         ++o.depth;
         return;
+    }
+    // Only blocking acquisitions can deadlock: a try_lock (timed or not) adds no order.
+    if (threads_[current_]->locks_held > 0 && !events_.empty() && events_.back().op.kind == op_kind::lock) {
+        held_.clear();
+        for (object_id h = 0; h < object_count_; ++h)
+            if (objects_[h].owner == current_) held_.push_back({h, objects_[h].owned_since});
+        lock_order_.on_acquire(current_, lock, where, held_);
     }
     o.owner = current_;
     o.depth = 1;
@@ -378,7 +409,7 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
     std::size_t value = 0;
     if (n > 1) {
         value = strategy_->choose(n);
-        decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value)});
+        decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
     }
     events_.push_back({current_, {op_kind::choose, threads_[current_]->object, where},
                        static_cast<std::int64_t>(value), true});
@@ -388,8 +419,23 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
 std::size_t execution::decide(std::size_t n) {
     if (n <= 1) return 0;
     const std::size_t value = strategy_->choose(n);
-    decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value)});
+    decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
     return value;
+}
+
+void execution::access_var(object_id var, bool write, std::source_location where) {
+    events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
+    if (!detect_races_) return;
+    if (!hb_.active()) activate_tracking(hb_, *this);
+    if (auto other = hb_.on_access(var, {current_, write, where, events_.size(), 0})) {
+        fail(failure_kind::data_race,
+             fmt::format("data race on {}: {} {}s it at {} (step {}), and {} {} it at {} (step {}); neither "
+                         "happens before the other",
+                         object_label(var), thread_label(other->thread), other->write ? "write" : "read",
+                         lockstep::detail::where(other->where), other->step, thread_label(current_), write ? "writes" : "reads",
+                         lockstep::detail::where(where), events_.size()),
+             where);
+    }
 }
 
 void execution::observe(std::string_view name, std::string value) {
@@ -459,6 +505,9 @@ void joined(thread_id t) { active("lockstep::thread").joined(t); }
 object_id thread_object(thread_id t) { return active("lockstep::thread").thread_object(t); }
 std::size_t decide(std::size_t n) { return active("a primitive").decide(n); }
 std::size_t choose(std::size_t n, std::source_location where) { return active("lockstep::choose").choose(n, where); }
+void access_var(object_id var, bool write, std::source_location where) {
+    active("lockstep::var").access_var(var, write, where);
+}
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
 
 void assertion_failed(const char* expression, std::string_view message, std::source_location where) {

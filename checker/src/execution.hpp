@@ -15,6 +15,8 @@
 
 #include "fairness.hpp"
 #include "fiber.hpp"
+#include "happens_before.hpp"
+#include "lock_order.hpp"
 #include "strategy.hpp"
 #include "token.hpp"
 
@@ -126,6 +128,13 @@ public:
     std::size_t decide(std::size_t n);
     void observe(std::string_view name, std::string value);
 
+    // Plain data: logs the access and checks it against happens-before.
+    void access_var(object_id var, bool write, std::source_location where);
+    void set_detect_races(bool on) { detect_races_ = on; }
+    void set_check_lock_order(bool on) { check_lock_order_ = on; }
+    // The first lock-order cycle closed in the last run, if any.
+    const std::vector<lock_edge>& lock_order_cycle() const { return lock_order_.cycle(); }
+
     void stack_overflowed();  // from the SIGSEGV handler
     bool in_guard_page(const void* address) const;
     ::sigjmp_buf& overflow_landing() { return overflow_landing_; }
@@ -166,6 +175,11 @@ private:
     bool redundant_ = false;
     fairness fairness_;
     thread_set enabled_;
+    happens_before hb_;
+    bool detect_races_ = true;
+    bool check_lock_order_ = true;
+    lock_order lock_order_;
+    std::vector<held_lock> held_;
 };
 
 } // namespace lockstep::detail

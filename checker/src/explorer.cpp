@@ -142,6 +142,9 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     overflow_guard guard;
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);
+    ex.set_detect_races(opts.detect_races);
+    ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
+    std::optional<failure> inversion;  // waits in case the exploration finds something worse
 
     result r;
     std::uint64_t budget = opts.max_executions;
@@ -168,6 +171,13 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             break;
         }
         if (!ex.failure()) continue;
+        if (ex.failure()->kind == failure_kind::lock_order_inversion) {
+            if (!inversion) {
+                inversion = make_failure(ex, opts);
+                if (verify_failures) verify(model, ex, *inversion, opts);
+            }
+            continue;
+        }
         ++r.failed_executions;
         if (!r.failure) {
             failure f = make_failure(ex, opts);
@@ -176,6 +186,15 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             r.failure = std::move(f);
         }
         if (opts.stop_on_failure) break;
+    }
+    if (inversion && !r.failure) {
+        if (opts.lock_order == lock_order_check::warning) {
+            r.warnings.push_back(inversion->message);
+        } else {
+            write_failure_file(*inversion, opts);
+            ++r.failed_executions;
+            r.failure = std::move(inversion);
+        }
     }
     r.complete = strategy.complete();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -190,6 +209,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
 // the executions of earlier ones); max_executions is a budget for all of them.
 result run_iterative(const std::function<void()>& model, const options& opts) {
     result total;
+    std::optional<failure> inversion;
     for (std::uint64_t bound = 0;; ++bound) {
         options round = opts;
         if (opts.max_executions != 0) {
@@ -206,11 +226,19 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
         total.seconds += r.seconds;
         for (const auto& [name, counts] : r.outcomes)
             for (const auto& [value, n] : counts) total.outcomes[name][value] += n;
-        if (!total.failure && r.failure) total.failure = std::move(r.failure);
+        // A lock-order inversion waits for a higher bound to find something worse.
+        const bool inverted = r.failure && r.failure->kind == failure_kind::lock_order_inversion;
+        if (inverted && !inversion) inversion = r.failure;
+        if (!inverted && !total.failure && r.failure) total.failure = std::move(r.failure);
+        for (std::string& w : r.warnings) total.warnings.push_back(std::move(w));
         total.complete = r.complete;
         if (r.complete || bound >= opts.preemption_bound) break;
         if (total.failure && (opts.stop_on_failure || total.failure->kind == failure_kind::nondeterminism)) break;
         if (round.max_executions != 0 && r.executions >= round.max_executions) break;
+    }
+    if (!total.failure && inversion) {
+        if (opts.lock_order == lock_order_check::warning) total.warnings.push_back(inversion->message);
+        else total.failure = std::move(inversion);
     }
     return total;
 }

@@ -21,6 +21,7 @@ std::string_view to_string(object_kind kind) {
     case object_kind::barrier: return "barrier";
     case object_kind::queue: return "queue";
     case object_kind::thread_local_slot: return "thread_local_slot";
+    case object_kind::var: return "var";
     }
     return "object";
 }
@@ -77,6 +78,8 @@ std::string_view to_string(op_kind kind) {
     case op_kind::access: return "access";
     case op_kind::woken: return "woken";
     case op_kind::try_release: return "try_release";
+    case op_kind::read: return "read";
+    case op_kind::write: return "write";
     }
     return "operation";
 }

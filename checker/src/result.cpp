@@ -17,6 +17,8 @@ std::string_view to_string(failure_kind kind) {
     case failure_kind::livelock: return "livelock";
     case failure_kind::stack_overflow: return "stack_overflow";
     case failure_kind::nondeterminism: return "nondeterminism";
+    case failure_kind::data_race: return "data_race";
+    case failure_kind::lock_order_inversion: return "lock_order_inversion";
     }
     return "failure";
 }
@@ -46,6 +48,7 @@ std::string result::describe() const {
         for (const auto& [value, count] : values) out += fmt::format(" {} (x{})", value, count);
         out += "\n";
     }
+    for (const std::string& w : warnings) out += fmt::format("warning: {}\n", w);
     if (failure) out += "\n" + failure->text;
     return out;
 }

@@ -4,6 +4,8 @@
 
 #include <lockstep/token_error.hpp>
 
+#include "strategy.hpp"
+
 namespace lockstep::detail {
 namespace {
 
@@ -59,8 +61,19 @@ private:
 
 } // namespace
 
-std::uint32_t shape_step(std::uint32_t hash, std::uint32_t options) {
-    return (hash ^ options) * 16777619u;
+std::uint32_t shape_step(std::uint32_t hash, std::uint32_t shape) {
+    return (hash ^ shape) * 16777619u;
+}
+
+std::uint32_t decision_shape(std::span<const choice> choices) {
+    std::uint32_t h = shape_step(shape_seed, static_cast<std::uint32_t>(choices.size()));
+    for (const choice& c : choices)
+        h = shape_step(h, (static_cast<std::uint32_t>(c.pending->kind) << 24) ^ c.pending->object);
+    return h;
+}
+
+std::uint32_t decision_shape(std::size_t values) {
+    return shape_step(shape_step(shape_seed, static_cast<std::uint32_t>(values)), 0xc0ffeeu);
 }
 
 std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps) {
@@ -69,7 +82,7 @@ std::string encode_token(std::span<const decision> decisions, std::uint64_t max_
     put_varint(bytes, max_steps);
     put_varint(bytes, decisions.size());
     std::uint32_t shape = shape_seed;
-    for (const decision& d : decisions) shape = shape_step(shape, d.options);
+    for (const decision& d : decisions) shape = shape_step(shape, d.shape);
     put_u32(bytes, shape);
     for (std::size_t i = 0; i < decisions.size();) {
         if (decisions[i].chosen != 0) {
@@ -98,7 +111,7 @@ std::string encode_token(std::span<const decision> decisions, std::uint64_t max_
 recorded_schedule decode_token(std::string_view token) {
     while (!token.empty() && (token.back() == '\n' || token.back() == ' ' || token.back() == '\r')) token.remove_suffix(1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    if (token.substr(0, 3) == "ls" && token.size() > 3 && token[2] != '1')
+    if (token.substr(0, 2) == "ls" && token.size() > 3 && token[2] != '1' && token.find('-') != std::string_view::npos)
         throw token_error(fmt::format("replay token has version {}, this lockstep reads version 1 tokens only",
                                       token.substr(2, token.find('-') - 2)));
     if (token.substr(0, prefix.size()) != prefix)

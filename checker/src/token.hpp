@@ -12,7 +12,16 @@ namespace lockstep::detail {
 struct decision {
     std::uint32_t options;
     std::uint32_t chosen;
+    std::uint32_t shape;  // what was offered: decision_shape()
 };
+
+struct choice;
+// A fingerprint of what a decision offered: the number of options and, for a
+// thread choice, each thread's pending operation (kind and object). A token
+// folds them together, so a token replayed on another model is recognised as
+// foreign even when its choices happen to fit.
+std::uint32_t decision_shape(std::span<const choice> choices);
+std::uint32_t decision_shape(std::size_t values);
 
 struct recorded_schedule {
     std::uint64_t max_steps = 0;
@@ -20,7 +29,7 @@ struct recorded_schedule {
     std::vector<std::uint32_t> choices;
 };
 
-std::uint32_t shape_step(std::uint32_t hash, std::uint32_t options);
+std::uint32_t shape_step(std::uint32_t hash, std::uint32_t shape);
 inline constexpr std::uint32_t shape_seed = 2166136261u;
 
 std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps);

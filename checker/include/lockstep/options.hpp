@@ -14,6 +14,13 @@ enum class strategy {
     replay,  // follows options.token (what lockstep::replay uses)
 };
 
+// What to do with a lock-order inversion (a cycle in the order locks are taken).
+enum class lock_order_check {
+    failure,  // reported as a failure when the exploration finds nothing worse
+    warning,  // listed in result.warnings
+    off,
+};
+
 struct options {
     lockstep::strategy strategy = strategy::dfs;
     std::uint64_t seed = 0;
@@ -39,6 +46,9 @@ struct options {
     bool spurious_wakeups = false;
     // Keep exploring after a failure (to collect every reachable outcome).
     bool stop_on_failure = true;
+    // Check lockstep::var accesses against happens-before (data races).
+    bool detect_races = true;
+    lock_order_check lock_order = lock_order_check::failure;
     // Name of the model, used in the replay line of reports.
     std::string name;
     // The command the report's last line gives to replay a failure; the token is

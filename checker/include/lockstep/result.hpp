@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lockstep {
 
@@ -18,6 +19,8 @@ enum class failure_kind {
     livelock,        // a fair execution exceeded options.max_steps
     stack_overflow,  // a model thread ran past its stack (options.stack_size)
     nondeterminism,  // the model did not behave the same under the same schedule
+    data_race,       // two accesses to a lockstep::var, one a write, unordered by happens-before
+    lock_order_inversion,  // locks taken in a cycle of orders by different threads: a potential deadlock
 };
 
 std::string_view to_string(failure_kind kind);
@@ -49,6 +52,8 @@ struct result {
     std::optional<lockstep::failure> failure;  // the first failure found
     // observe(name, value): per name, each distinct value and how many executions saw it
     std::map<std::string, outcome_counts> outcomes;
+    // Findings that are not failures (a lock-order inversion under lock_order_check::warning).
+    std::vector<std::string> warnings;
     // Per lock (by name): how many times a thread asked for it and had to wait,
     // summed over the exploration. Filled by run_model (the runner) from
     // detail::take_contention().

@@ -69,6 +69,9 @@ struct event {
     // A sleeping step that ended its execution with a failure: nothing runs after it, so it
     // counts as dependent with every step.
     bool fails = false;
+    // The step with any values of its data choices: a thread explored with every value, or a
+    // step whose values are not known yet (one that never ran).
+    bool any_vals = false;
 };
 
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
@@ -82,8 +85,10 @@ bool dependent(const event& a, const event& b) {
     return true;
 }
 
-bool same_event(const event& a, const event& b) {
-    return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object && a.vals == b.vals;
+// Exploring `branch` explores the step e.
+bool covers(const event& branch, const event& e) {
+    return branch.thread == e.thread && branch.op.kind == e.op.kind && branch.op.object == e.op.object &&
+           (branch.any_vals || (!e.any_vals && branch.vals == e.vals));
 }
 
 struct wnode {
@@ -110,6 +115,8 @@ struct node {
     std::int64_t before = -1;     // the thread's previous event, or the spawn that started it
     std::int64_t pending_since = 0;  // first position at which this step was the thread's pending one
     bool failed = false;  // the step taken here failed (in some execution)
+    // The values of the data choices are those of a wakeup sequence (not enumerated).
+    bool forced = false;
 };
 
 struct thread_info {
@@ -140,10 +147,10 @@ bool independent_of_all(const event& p, const std::vector<event>& v) {
     return std::none_of(v.begin(), v.end(), [&](const event& x) { return dependent(p, x); });
 }
 
-// Weak initial, for a sleeping thread: any value of its data choices.
+// A sleeping step p is a weak initial of v.
 bool weak_initial(const event& p, const std::vector<event>& v) {
     const std::ptrdiff_t m = first_of(v, p.thread);
-    if (m >= 0) return initial_at(v, m);
+    if (m >= 0) return covers(p, v[static_cast<std::size_t>(m)]) && initial_at(v, m);
     return independent_of_all(p, v);
 }
 
@@ -154,7 +161,7 @@ void insert(std::vector<wnode>* children, std::vector<event> v) {
         for (wnode& c : *children) {
             const std::ptrdiff_t m = first_of(v, c.e.thread);
             if (m >= 0) {
-                if (!same_event(v[static_cast<std::size_t>(m)], c.e) || !initial_at(v, m)) continue;
+                if (!covers(c.e, v[static_cast<std::size_t>(m)]) || !initial_at(v, m)) continue;
                 if (c.children.empty()) return;  // a leaf already covers v
                 v.erase(v.begin() + m);
             } else {
@@ -185,7 +192,7 @@ void join(vclock& into, const vclock& from) {
     for (std::size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
 }
 
-bool advance(std::vector<data_choice>& data) {
+bool advance_root(std::vector<data_choice>& data) {
     while (!data.empty() && data.back().chosen + 1 >= data.back().options) data.pop_back();
     if (data.empty()) return false;
     ++data.back().chosen;
@@ -214,29 +221,26 @@ public:
         while (!nodes_.empty()) {
             node& n = nodes_.back();
             const std::size_t i = nodes_.size() - 1;
-            if (advance(n.data)) {
+            if (advance(n)) {
                 restart(i);
                 return true;
             }
-            event asleep = n.step;
+            event asleep = taken_event(i);
             asleep.fails = n.failed;
-            n.sleep.push_back(asleep);
+            if (!n.forced) asleep.vals.clear();
+            asleep.any_vals = !n.forced || asleep.vals.empty();
+            std::erase_if(n.wut, [&](const wnode& w) { return covers(asleep, w.e); });
+            n.sleep.push_back(std::move(asleep));
             n.failed = false;
-            std::erase_if(n.wut, [&](const wnode& w) { return w.e.thread == n.taken; });
-            while (!n.wut.empty()) {
-                const thread_id t = n.wut.front().e.thread;
-                if (is_enabled(n, t) && !sleeping(n.sleep, t)) break;
-                n.wut.erase(n.wut.begin());  // not possible here, or already covered
-            }
+            drop_unusable(n);
             if (!n.wut.empty()) {
-                n.taken = n.wut.front().e.thread;
-                n.data.clear();
+                take(n, n.wut.front().e);
                 restart(i);
                 return true;
             }
             nodes_.pop_back();
         }
-        if (advance(root_data_)) {
+        if (advance_root(root_data_)) {
             restart(0);
             return true;
         }
@@ -274,21 +278,17 @@ public:
             for (const event& s : prev.sleep)
                 if (!dependent(s, prev.step)) n.sleep.push_back(s);
             const event done = taken_event(k - 1);
+            const wnode* from = nullptr;
             for (const wnode& w : prev.wut)
-                if (same_event(w.e, done)) {
-                    n.wut = w.children;
-                    break;
-                }
+                if (covers(w.e, done) && (from == nullptr || (from->e.any_vals && !w.e.any_vals))) from = &w;
+            if (from != nullptr) n.wut = from->children;
         }
-        while (!n.wut.empty()) {
-            const thread_id t = n.wut.front().e.thread;
-            if (is_enabled(n, t) && !sleeping(n.sleep, t)) break;
-            n.wut.erase(n.wut.begin());
-        }
+        drop_unusable(n);
         std::size_t index = choices.size();
         if (!n.wut.empty()) {
             for (std::size_t c = 0; c < choices.size(); ++c)
                 if (choices[c].thread == n.wut.front().e.thread) index = c;
+            take(n, n.wut.front().e);
         } else {
             // Prefer the thread that moved last: fewer preemptions, easier traces.
             for (std::size_t c = 0; c < choices.size() && index == choices.size(); ++c)
@@ -299,7 +299,7 @@ public:
             abandoned_ = true;
             return abandon;
         }
-        n.taken = choices[index].thread;
+        n.taken = choices[index].thread;  // (when from the wakeup tree, take() set it already)
         nodes_.push_back(std::move(n));
         record(k, choices[index]);
         return index;
@@ -309,24 +309,80 @@ public:
         std::vector<data_choice>& data = position_ == 0 ? root_data_ : nodes_[position_ - 1].data;
         std::size_t& at = position_ == 0 ? root_pos_ : data_pos_;
         if (at < data.size()) {
-            const data_choice d = data[at++];
+            data_choice& d = data[at++];
+            if (d.options == 0) d.options = static_cast<std::uint32_t>(n);  // forced by a wakeup sequence
             if (d.options != n && !problem_)
                 problem_ = fmt::format("re-running the same choices, a choice at step {} offered {} values where it "
                                        "offered {} before",
                                        position_, n, d.options);
             return d.chosen < n ? d.chosen : 0;
         }
-        data.push_back({static_cast<std::uint32_t>(n), 0});
+        std::uint32_t value = 0;
+        if (position_ > 0) {
+            // Skip values whose step was already explored from this state (asleep).
+            const node& here = nodes_[position_ - 1];
+            while (value + 1 < n && asleep_value(here, at, value)) ++value;
+        }
+        data.push_back({static_cast<std::uint32_t>(n), value});
         ++at;
-        return 0;
+        return value;
     }
 
     bool complete() const override { return exhausted_ && !problem_; }
     std::optional<std::string> problem() const override { return problem_; }
 
 private:
+    // Thread t's step from here was explored with every value of its choices.
     static bool sleeping(const std::vector<event>& sleep, thread_id t) {
-        return std::any_of(sleep.begin(), sleep.end(), [&](const event& e) { return e.thread == t; });
+        return std::any_of(sleep.begin(), sleep.end(), [&](const event& e) { return e.thread == t && e.any_vals; });
+    }
+
+    // Choosing `value` at data choice `at` of the step taken from n completes values already explored.
+    static bool asleep_value(const node& n, std::size_t at, std::uint32_t value) {
+        for (const event& s : n.sleep) {
+            if (s.thread != n.taken || s.any_vals || s.vals.size() != at + 1 || s.vals[at] != value) continue;
+            bool same = true;
+            for (std::size_t i = 0; i < at && same; ++i) same = s.vals[i] == n.data[i].chosen;
+            if (same) return true;
+        }
+        return false;
+    }
+
+    // The next value vector of a step explored with every value; false when done.
+    static bool advance(node& n) {
+        if (n.forced) return false;
+        while (!n.data.empty()) {
+            const std::size_t at = n.data.size() - 1;
+            data_choice& d = n.data.back();
+            std::uint32_t value = d.chosen + 1;
+            while (value < d.options && asleep_value(n, at, value)) ++value;
+            if (value < d.options) {
+                d.chosen = value;
+                return true;
+            }
+            n.data.pop_back();
+        }
+        return false;
+    }
+
+    // Drops the first branches of n's wakeup tree that cannot run here or are already covered.
+    static void drop_unusable(node& n) {
+        while (!n.wut.empty()) {
+            const event& b = n.wut.front().e;
+            const bool asleep =
+                std::any_of(n.sleep.begin(), n.sleep.end(), [&](const event& s) { return covers(s, b); });
+            if (is_enabled(n, b.thread) && !asleep && !sleeping(n.sleep, b.thread)) return;
+            n.wut.erase(n.wut.begin());
+        }
+    }
+
+    // Takes the wakeup-tree branch b from node n: its thread, and its values when known.
+    static void take(node& n, const event& b) {
+        n.taken = b.thread;
+        n.forced = !b.any_vals;
+        n.data.clear();
+        if (n.forced)
+            for (std::uint32_t v : b.vals) n.data.push_back({0, v});
     }
 
     bool same_choices(const node& n, std::span<const choice> choices) const {
@@ -444,6 +500,7 @@ private:
             event e;
             e.thread = q;
             e.op = th.pending;
+            e.any_vals = true;  // not run: its choices are unknown
             e.spawned = spawned_by(e.op);
             const std::int64_t before = before_of(q);
             const vclock base = before >= 0 ? nodes_[static_cast<std::size_t>(before)].clock : vclock{};

@@ -16,8 +16,10 @@ public:
         started_ = true;
         return true;
     }
-    std::size_t pick(std::span<const choice> choices) override { return choices.size() > 1 ? follow(choices.size()) : 0; }
-    std::size_t choose(std::size_t n) override { return follow(n); }
+    std::size_t pick(std::span<const choice> choices) override {
+        return choices.size() > 1 ? follow(choices.size(), decision_shape(choices)) : 0;
+    }
+    std::size_t choose(std::size_t n) override { return follow(n, decision_shape(n)); }
     bool complete() const override { return false; }
 
     std::optional<std::string> problem() const override {
@@ -30,8 +32,8 @@ public:
     }
 
 private:
-    std::size_t follow(std::size_t n) {
-        shape_ = shape_step(shape_, static_cast<std::uint32_t>(n));
+    std::size_t follow(std::size_t n, std::uint32_t shape) {
+        shape_ = shape_step(shape_, shape);
         if (position_ >= schedule_.choices.size()) {
             if (!problem_)
                 problem_ = fmt::format("the token does not fit this model: it ends after {} decisions but the "

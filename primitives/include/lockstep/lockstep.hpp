@@ -17,3 +17,4 @@
 #include <lockstep/thread.hpp>
 #include <lockstep/thread_local_slot.hpp>
 #include <lockstep/timed_mutex.hpp>
+#include <lockstep/var.hpp>

@@ -15,6 +15,7 @@ enum class object_kind : std::uint8_t {
     thread, mutex, recursive_mutex, condition_variable, semaphore, atomic, model,
     timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
     event, latch, barrier, queue, thread_local_slot,
+    var,
 };
 
 enum class op_kind : std::uint8_t {
@@ -29,6 +30,8 @@ enum class op_kind : std::uint8_t {
     // event, latch, barrier, queue, thread-local slot.
     set, clear, is_set, wait_for, count_down, try_wait, arrive, arrive_and_wait, arrive_and_drop,
     put, get, try_put, try_get, put_for, get_for, task_done, join_queue, access, woken, try_release,
+    // plain data (lockstep::var): logged, never a scheduling point
+    read, write,
 };
 
 struct operation {

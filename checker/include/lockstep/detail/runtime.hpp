@@ -86,4 +86,8 @@ std::size_t choose(std::size_t n, std::source_location where);
 std::size_t decide(std::size_t n);
 void observe(std::string_view name, std::string value);
 
+// A read or write of plain shared data (lockstep::var): not a scheduling point;
+// checked against happens-before, a race is a data_race failure.
+void access_var(object_id var, bool write, std::source_location where);
+
 } // namespace lockstep::detail

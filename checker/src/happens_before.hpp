@@ -1,0 +1,80 @@
+#pragma once
+// Happens-before with vector clocks, for the data-race check on lockstep::var.
+// Sync objects carry a clock: an operation that publishes (unlock, release,
+// store, notify, set, put, exit, ...) joins the thread's clock into the object's,
+// one that observes (lock, acquire, load, woken wait, get, join, ...) joins the
+// object's clock into the thread's. Tracking starts at the first var access, by
+// replaying the steps taken so far, so a model without vars pays nothing.
+#include <cstdint>
+#include <optional>
+#include <source_location>
+#include <span>
+#include <vector>
+
+#include <lockstep/detail/operation.hpp>
+
+namespace lockstep::detail {
+
+struct event;
+
+class vector_clock {
+public:
+    void clear() { std::fill(c_.begin(), c_.end(), 0); }
+    std::uint32_t at(thread_id t) const { return t < c_.size() ? c_[t] : 0; }
+    void set(thread_id t, std::uint32_t v) {
+        if (t >= c_.size()) c_.resize(t + 1, 0);
+        c_[t] = v;
+    }
+    void join(const vector_clock& o) {
+        if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
+        for (std::size_t i = 0; i < o.c_.size(); ++i) c_[i] = std::max(c_[i], o.c_[i]);
+    }
+    void assign(const vector_clock& o) {
+        c_.assign(o.c_.begin(), o.c_.end());
+    }
+
+private:
+    std::vector<std::uint32_t> c_;
+};
+
+// One side of a race: who touched the var, how, where, at which step.
+struct var_access {
+    thread_id thread = no_thread;
+    bool write = false;
+    std::source_location where{};
+    std::size_t step = 0;
+    std::uint32_t epoch = 0;  // the thread's own clock component at the access; 0 = none
+};
+
+class happens_before {
+public:
+    void reset();
+    bool active() const { return active_; }
+    // Starts tracking: replays the steps so far. `thread_of` maps a thread object to its thread.
+    template <class ThreadOf>
+    void activate(std::span<const event> so_far, ThreadOf thread_of);
+    void on_event(const event& e, thread_id spawned);
+    // Checks an access against the var's previous ones; returns the one it races with.
+    std::optional<var_access> on_access(object_id var, var_access now);
+
+private:
+    vector_clock& thread_clock(thread_id t);
+    vector_clock& object_clock(object_id o);
+
+    struct var_state {
+        var_access last_write;
+        std::vector<var_access> reads;  // the last read of each thread
+    };
+
+    bool active_ = false;
+    std::vector<vector_clock> threads_;
+    std::vector<vector_clock> objects_;
+    std::vector<var_state> vars_;  // indexed by object id
+    std::size_t threads_used_ = 0, objects_used_ = 0, vars_used_ = 0;
+};
+
+class execution;
+// Starts tracking in `ex` from the steps it has taken so far.
+void activate_tracking(happens_before& hb, const execution& ex);
+
+} // namespace lockstep::detail
