@@ -77,7 +77,7 @@ program generate_program(std::uint64_t seed) {
     p.semaphore_initial = r.below(2);
     const int threads = 2 + r.below(3);
     // Keep the interleavings few enough for dfs to exhaust: fewer steps with more threads.
-    const int budget = threads == 2 ? 9 : threads == 3 ? 6 : 3;
+    const int budget = threads == 2 ? 7 : threads == 3 ? 5 : 3;
     int total = 0;
     p.threads.resize(static_cast<std::size_t>(threads));
     for (auto& code : p.threads) {

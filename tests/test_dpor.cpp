@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -167,8 +168,9 @@ TEST_CASE("dpor: agrees with dfs on every dfs model of the catalogue") {
 TEST_CASE("dpor: agrees with dfs on generated programs") {
     const auto start = std::chrono::steady_clock::now();
     int compared = 0, skipped = 0, failing = 0;
+    int by_threads[5] = {0, 0, 0, 0, 0};
     std::uint64_t dfs_total = 0, dpor_total = 0, redundant = 0;
-    for (std::uint64_t seed = 1; seed <= 450; ++seed) {
+    for (std::uint64_t seed = 1; seed <= 500; ++seed) {
         const lockstep::testing::program p = lockstep::testing::generate_program(seed);
         const auto model = lockstep::testing::make_model(p);
         CAPTURE(p.describe());
@@ -185,6 +187,7 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
         const lockstep::result dpor = lockstep::explore(model, o);
         INFO(dpor);
         ++compared;
+        ++by_threads[p.threads.size()];
         failing += dfs.failure ? 1 : 0;
         dfs_total += dfs.executions;
         dpor_total += dpor.executions;
@@ -199,13 +202,15 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
         check_replays(model, dpor);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    MESSAGE(fmt::format("{} programs compared ({} with failures), {} skipped (dfs over budget); executions: dfs {}, "
-                        "dpor {}, redundant {}; {:.1f} s",
-                        compared, failing, skipped, dfs_total, dpor_total, redundant, seconds));
+    MESSAGE(fmt::format("{} programs compared ({} with 2, {} with 3, {} with 4 threads; {} with failures), {} skipped "
+                        "(dfs over budget); executions: dfs {}, dpor {}, redundant {}; {:.1f} s",
+                        compared, by_threads[2], by_threads[3], by_threads[4], failing, skipped, dfs_total, dpor_total,
+                        redundant, seconds));
     CHECK(compared >= 300);
 }
 
-TEST_CASE("dpor debug generated") {
+// Runs one generated program under dpor: SEED=<n> LOCKSTEP_DPOR_DEBUG=1 lockstep-tests -tc="dpor: one generated*"
+TEST_CASE("dpor: one generated program, for debugging") {
     const char* seed = std::getenv("SEED");
     if (!seed) return;
     const auto p = lockstep::testing::generate_program(std::strtoull(seed, nullptr, 10));
