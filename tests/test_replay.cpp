@@ -108,3 +108,10 @@ TEST_CASE("the runner's table flags a verdict that differs from its expectation"
     CHECK(lockstep::run_models(list, 1, argv, out, err) == 1);
     CHECK(out.str().find("expected PASS, got FAIL deadlock") != std::string::npos);
 }
+
+TEST_CASE("in a doctest CHECK, a failing result prints its whole report") {
+    const auto r = lockstep::check(find("s08_ab_ba_deadlock").body);
+    const doctest::String shown = doctest::toString(r);
+    CHECK(std::string(shown.c_str()).find("cycle: T1 holds lock_a, waits for lock_b") != std::string::npos);
+    CHECK_FALSE(static_cast<bool>(r));
+}
