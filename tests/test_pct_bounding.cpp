@@ -346,3 +346,24 @@ TEST_CASE("a switch at a yield or a failed try_lock costs no preemption") {
     CHECK(with_pct.ok());
     CHECK(with_pct.executions == 300);
 }
+
+TEST_CASE("pct: a thread that yields drops below the others, yet a change point can let it move first") {
+    // S17: the producer does set(); sleep(0); clear() while woken consumers race
+    // it. The bug needs the producer to clear() before a woken consumer takes its
+    // step; a sleeper dropped below the change-point priorities for good never could.
+    const lockstep::model* s17 = find_model("s17_event_toggle");
+    if (s17 == nullptr) {
+        MESSAGE("s17_event_toggle is not in the catalogue: skipped");
+        return;
+    }
+    for (std::uint64_t seed = 0; seed < 5; ++seed)
+        for (std::uint64_t depth : {2u, 3u}) {
+            CAPTURE(seed);
+            CAPTURE(depth);
+            const options o = pct_options(seed, depth, 2000);
+            const result r = lockstep::explore(s17->body, o);
+            REQUIRE(r.failure);
+            CHECK(r.failure->kind == failure_kind::assertion);
+            check_replays(s17->body, r, o);
+        }
+}

@@ -10,8 +10,12 @@
 // choice cannot be a change point worth having). k is learned: the longest
 // such count of the executions run so far (the first execution, with nothing
 // learned yet, has no change points). Practical addition: a thread that yields
-// (or sleeps) or fails a try-operation drops to a fresh lowest priority, so a spinning
-// thread lets the others run.
+// (or sleeps) or fails a try-operation drops to a fresh lowest priority among the
+// threads not lowered by a change point, so a spinning thread lets the others
+// run. It stays above the change-point priorities d-1..1: were it below them
+// for the rest of the execution, no change point could ever let it move before
+// the threads it yielded to, and bugs that need exactly that (set(); yield;
+// clear() racing a woken waiter) would be out of reach at every depth.
 //
 // Execution i draws its random numbers from a generator seeded from (seed, i)
 // alone; together with k, which depends only on the executions before it, a
@@ -63,7 +67,7 @@ public:
         state_ = splitmix64(mix);
         priority_.clear();
         steps_ = 0;
-        lowest_ = 0;
+        lowest_ = initial_base;
         last_ = no_thread;
         // d-1 distinct change points in [1, k], in increasing order.
         change_points_.clear();
@@ -102,13 +106,15 @@ public:
 
 private:
     static constexpr std::int64_t unset = INT64_MIN;
-
     // Initial priorities lie far above d, in random order: a uniformly random
     // 61-bit key above 2^62 (distinct with overwhelming probability; ties go to
-    // the lower thread id, which keeps the choice deterministic).
+    // the lower thread id, which keeps the choice deterministic). Fresh lowest
+    // priorities count down from just below 2^62, far above d - i.
+    static constexpr std::int64_t initial_base = std::int64_t{1} << 62;
+
     void assign_initial(thread_id t) {
         if (t >= priority_.size()) priority_.resize(t + 1, unset);
-        priority_[t] = static_cast<std::int64_t>((std::uint64_t{1} << 62) + (splitmix64(state_) >> 3));
+        priority_[t] = initial_base + static_cast<std::int64_t>(splitmix64(state_) >> 3);
     }
 
     std::size_t highest(std::span<const choice> choices) const {
@@ -135,7 +141,7 @@ private:
     std::vector<std::uint64_t> change_points_;
     std::size_t next_change_ = 0;
     std::vector<std::int64_t> priority_;  // by thread id
-    std::int64_t lowest_ = 0;             // the last fresh lowest priority handed out (<= 0 < d - i)
+    std::int64_t lowest_ = initial_base;  // the last fresh lowest priority handed out (above every d - i)
     thread_id last_ = no_thread;
 };
 
