@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     targets.emplace_back("S19", by_scenario("S19"));
     targets.emplace_back("S20", by_scenario("S20"));
     targets.emplace_back("S01", target{"S01 lost_update(4 threads x 3)", lockstep::models::lost_update(4, 3), {}});
+    targets.emplace_back("S17", by_name("s17_event_toggle", "S17"));
     targets.emplace_back("extra", target{"extra: late reader (after 20 writer steps)", late_reader(20), {}});
 
     const std::vector<technique> techniques = {
