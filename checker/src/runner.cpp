@@ -26,6 +26,7 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
                               --preemption-bound): the failure found has the fewest preemptions
   --details                   after the table, print every model's full result
   --markdown                  print the table as Markdown
+  --readme                    print the README table: scenario, verdict, executions, finding
   --failures-dir DIR          where failure reports are written (default lockstep-failures)
   --replay MODEL TOKEN        replay one failure of MODEL and print its full report
 )";
@@ -49,6 +50,42 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
 
 std::string expected_text(const model& m) {
     return m.expected_failure ? fmt::format("FAIL {}", to_string(*m.expected_failure)) : std::string("PASS");
+}
+
+// The README section "What the checker finds in the documents' examples": one
+// Markdown row per model; the finding is the summary, plus the failure message
+// for a failure and the per-lock contention where a lock was contended.
+template <class Rows>
+std::string readme_table(const Rows& rows) {
+    auto cell = [](std::string text) {
+        std::string out;
+        for (char c : text) {
+            if (c == '|') out += "\\|";
+            else if (c == '\n') out += ' ';
+            else out += c;
+        }
+        return out;
+    };
+    std::string out = "| scenario | model | verdict | executions | finding |\n|---|---|---|---:|---|\n";
+    std::vector<const typename Rows::value_type*> sorted;
+    for (const auto& x : rows) sorted.push_back(&x);
+    std::stable_sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->m->scenario < b->m->scenario; });
+    for (const auto* row : sorted) {
+        const auto& x = *row;
+        std::string finding = x.m->summary;
+        if (x.r.failure) finding += ". Found: " + x.r.failure->message;
+        std::vector<std::string> contended;  // S32 is the contention profile
+        for (const auto& [lock, times] : x.r.contention) contended.push_back(fmt::format("{} {} times", lock, times));
+        if (x.m->scenario == "S32")
+            finding += contended.empty() ? std::string(". No thread ever waited for a lock")
+                                         : fmt::format(". Threads had to wait for: {}", fmt::join(contended, ", "));
+        std::string verdict = x.v.actual;
+        if (!x.r.failure && x.r.complete) verdict += " (all executions)";
+        if (!x.v.as_expected) verdict += fmt::format(" (expected {})", x.v.expected);
+        out += fmt::format("| {} | {} | {} | {} | {} |\n", x.m->scenario, x.m->name, verdict, x.r.executions,
+                           cell(finding));
+    }
+    return out;
 }
 
 // The model's body, with the options that act inside an execution applied.
@@ -112,7 +149,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
                std::ostream& err) {
     options overrides;
     overrides.failure_dir = "lockstep-failures";
-    bool strategy_given = false, details = false, markdown = false, list = false;
+    bool strategy_given = false, details = false, markdown = false, list = false, readme = false;
     std::vector<std::string_view> wanted;
     auto find = [&](std::string_view name) -> const model* {
         for (const model& m : models)
@@ -145,6 +182,8 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             details = true;
         } else if (arg == "--markdown") {
             markdown = true;
+        } else if (arg == "--readme") {
+            readme = true;
         } else if (arg == "--strategy") {
             const auto v = value();
             const auto s = v ? parse_strategy(*v) : std::nullopt;
@@ -240,6 +279,10 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         rows.push_back({m, std::move(r), std::move(v)});
     }
 
+    if (readme) {
+        out << readme_table(rows);
+        return mismatches == 0 ? 0 : 1;
+    }
     const char* header[] = {"scenario", "model", "expected", "actual", "executions", "complete", "seconds", "replay"};
     std::vector<std::array<std::string, 8>> cells;
     for (const row& x : rows)
