@@ -520,24 +520,40 @@ private:
             // Nothing on a thread's object (its spawn, its yields, its exit) can follow its join.
             return x.op.object == e.op.object ? enabling::certainly : enabling::no;
         case op_kind::lock:
-            // Before another thread's unlock (or wait, which unlocks) the mutex was held.
+            // Before another thread's unlock (or condition wait, which unlocks) the mutex was held;
+            // other operations on it (a shared mutex's reader side) may have held it too.
             return (x.op.kind == op_kind::unlock || x.op.kind == op_kind::wait) && touches(x.op, e.op.object)
                        ? enabling::certainly
-                       : enabling::no;
-        case op_kind::acquire:
-            if (x.op.kind != op_kind::release || x.op.object != e.op.object) return enabling::no;
-            // A release that brought the count to 1 found it at 0.
-            return j < values_.size() && values_[j] == 1 ? enabling::certainly : enabling::maybe;
+                       : enabling::maybe;
+        case op_kind::acquire: {
+            // From the value step j logged on the semaphore: was its count 0 before it?
+            if (x.op.object != e.op.object || j >= values_.size() || !values_[j]) return enabling::maybe;
+            const std::int64_t v = *values_[j];
+            switch (x.op.kind) {
+            case op_kind::release: return v == 1 ? enabling::certainly : enabling::no;  // the count after it
+            case op_kind::acquire: return enabling::no;                                 // found it above 0
+            case op_kind::try_acquire: return v == 0 ? enabling::certainly : enabling::no;  // failed: it was 0
+            default: return enabling::maybe;
+            }
+        }
+        case op_kind::wait:
+            // A condition variable's wait never blocks (its thread holds the mutex); a latch's or a barrier's does.
+            return is_condition(e.op.object) ? enabling::no : enabling::maybe;
+        case op_kind::wake:  // pending only from its own wait on: what enables it comes later
         case op_kind::spawn: case op_kind::detach: case op_kind::exit: case op_kind::yield: case op_kind::choose:
-        case op_kind::try_lock: case op_kind::unlock: case op_kind::wait: case op_kind::wake:
-        case op_kind::notify_one: case op_kind::notify_all: case op_kind::try_acquire: case op_kind::release:
-        case op_kind::load: case op_kind::store: case op_kind::exchange: case op_kind::compare_exchange:
-        case op_kind::fetch_add: case op_kind::fetch_sub:
-            return enabling::no;
+        case op_kind::try_lock: case op_kind::unlock: case op_kind::notify_one: case op_kind::notify_all:
+        case op_kind::try_acquire: case op_kind::release: case op_kind::load: case op_kind::store:
+        case op_kind::exchange: case op_kind::compare_exchange: case op_kind::fetch_add: case op_kind::fetch_sub:
+            return enabling::no;  // never blocks
         default:
             // An operation this strategy does not know may wait for anything on its objects.
-            return dependent(x, e) ? enabling::maybe : enabling::no;
+            return enabling::maybe;
         }
+    }
+
+    bool is_condition(object_id o) const {
+        return ex_ != nullptr && o < ex_->object_count() &&
+               ex_->object(o).kind == object_kind::condition_variable;
     }
 
     // The races of event `e` (at position k, or after the end) with earlier events.
