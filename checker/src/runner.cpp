@@ -19,6 +19,7 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --strategy dfs|dpor|random|pct
                               override each model's own strategy
   --seed N                    seed for random and pct (default 0)
+  --pct-depth N               pct: the bug depth searched for (default 3)
   --max-executions N          stop each model after N executions
   --max-steps N               livelock bound per execution
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
@@ -136,6 +137,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     if (overrides.max_steps != options{}.max_steps) o.max_steps = overrides.max_steps;
     if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
     if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
+    if (overrides.pct_depth != options{}.pct_depth) o.pct_depth = overrides.pct_depth;
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
@@ -201,6 +203,8 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             if (!number(overrides.max_steps)) return 2;
         } else if (arg == "--preemption-bound") {
             if (!number(overrides.preemption_bound)) return 2;
+        } else if (arg == "--pct-depth") {
+            if (!number(overrides.pct_depth)) return 2;
         } else if (arg == "--iterative") {
             overrides.iterative_preemption_bound = true;
         } else if (arg == "--failures-dir") {
