@@ -232,3 +232,61 @@ TEST_CASE("dpor: one generated program, for debugging") {
     const lockstep::result r = lockstep::explore(lockstep::testing::make_model(p), o);
     MESSAGE(r.executions, " redundant ", r.redundant_executions);
 }
+
+TEST_CASE("dpor: a model that behaves differently under the same schedule is reported") {
+    int runs = 0;
+    auto model = [&runs] {
+        lockstep::atomic<int> x(0, "x");
+        if (++runs == 2) (void)x.load();  // the second run starts differently: nondeterministic
+        lockstep::thread a([&] { x.store(1); });
+        lockstep::thread b([&] { (void)x.load(); });
+        a.join();
+        b.join();
+    };
+    const lockstep::result r = lockstep::explore(model, dpor_options());
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == lockstep::failure_kind::nondeterminism);
+    CHECK_FALSE(r.complete);
+}
+
+TEST_CASE("dpor: threads started by threads, and condition variables, agree with dfs") {
+    auto model = [] {
+        lockstep::atomic<int> x(0, "x");
+        lockstep::mutex m("m");
+        lockstep::condition_variable cv("cv");
+        int ready = 0;
+        lockstep::thread outer1([&] {
+            lockstep::thread inner([&] { x.fetch_add(1); });
+            x.store(5);
+            inner.join();
+        });
+        lockstep::thread outer2([&] {
+            lockstep::thread inner([&] {
+                lockstep::unique_lock<lockstep::mutex> lk(m);
+                ++ready;
+                cv.notify_one();
+            });
+            {
+                lockstep::unique_lock<lockstep::mutex> lk(m);
+                cv.wait(lk, [&] { return ready > 0; });
+            }
+            lockstep::observe("x seen by outer2", x.load());
+            inner.join();
+        });
+        outer1.join();
+        outer2.join();
+        lockstep::observe("x", x.load());
+    };
+    lockstep::options o;
+    o.stop_on_failure = false;
+    const lockstep::result dfs = lockstep::explore(model, o);
+    o.strategy = lockstep::strategy::dpor;
+    const lockstep::result dpor = lockstep::explore(model, o);
+    INFO(dpor);
+    REQUIRE(dfs.complete);
+    CHECK(dpor.complete);
+    CHECK(dpor.ok() == dfs.ok());
+    CHECK(outcome_set(dpor) == outcome_set(dfs));
+    CHECK(dpor.executions < dfs.executions);
+    CHECK(dpor.redundant_executions == 0);
+}

@@ -1,7 +1,10 @@
 // Optimal dynamic partial-order reduction: source sets and wakeup trees
 // (Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order
 // reduction", POPL 2014), stateless: each execution re-runs the model, replays
-// a prefix of the exploration tree and extends it.
+// a prefix of the exploration tree and extends it. One execution per
+// Mazurkiewicz trace, none sleep-set blocked, on models whose operations it
+// knows (see "Blocking" and "Known limits" for where it may run a redundant
+// execution, which it abandons and the result counts).
 //
 // Events and dependence. An event is one step of one thread (its pending
 // operation), together with the values of the choose()/decide() calls made
@@ -9,28 +12,35 @@
 // child primed by a spawn belongs to the spawn step). Two events of different
 // threads are dependent when they touch a common object (`object` or `other`)
 // and are not both atomic loads, or when one is the spawn of the other's thread.
-// Any operation kind, known or not, conflicts with every operation on the same
-// object, so new kinds stay sound. Happens-before is program order plus the
-// order of dependent events, kept as vector clocks.
+// Every other pair on one object conflicts, whatever its kinds, so operation
+// kinds added later stay sound; a compare_exchange always counts as a write, so
+// N threads doing CAS(x, 0 -> i) give N! traces (GenMC-style reads-from graphs
+// would give N). Happens-before is program order plus the order of dependent
+// events, kept as vector clocks.
 //
 // Exploration. Every node of the current path (a prefix E of the execution)
 // keeps a sleep set and a wakeup tree. After each execution every race e < e'
 // (dependent, no happens-before path between them through other events) is
 // reversed: the sequence notdep(e).e' is inserted in the wakeup tree of the node
-// before e, unless a sleeping thread is a weak initial of it. Data choices are
-// explored exhaustively: whenever a thread's step is explored at a node, every
-// value vector of its choices is explored there (depth first) before the thread
-// joins the node's sleep set.
+// before e, unless a sleeping step is a weak initial of it. Steps with data
+// choices: a step chosen freely (no wakeup branch) is explored with every value
+// vector of its choices, depth first, and then sleeps for every value; a step
+// taken from a wakeup branch runs with that branch's values only and sleeps for
+// those values only (another value is another event).
 //
 // Blocking. A thread whose pending operation cannot proceed is not among the
-// choices. A race whose later event was disabled at the earlier event's position
-// (an unlock that enables a lock, a release that enables an acquire) cannot be
-// reversed there; the race is instead reversed at the latest earlier dependent
-// event where the thread was enabled (the lock that disabled it). Operations
-// that never ran because their thread stayed blocked (a deadlock) or because a
-// failure ended the execution are taken as events at the end of the execution;
-// the step that failed counts as dependent with all of them, since no execution
-// continues past a failure.
+// choices. A race e < e' whose later step could not have run in e's place (e'
+// was pending and disabled there, or e is what let it proceed: an exit for a
+// join, an unlock for a lock, a release from 0 for an acquire) is reversed
+// instead at the latest earlier conflicting step where it could run (the lock
+// that disabled it). Where that cannot be told (operation kinds this file does
+// not know), both are reversed: sound, possibly a redundant execution.
+// Operations that never ran because their thread stayed blocked (a deadlock) or
+// because a failure ended the execution are taken as events at the end of the
+// execution; the step that failed counts as dependent with all of them (and a
+// sleeping step that failed with every step), since nothing runs past a failure.
+// These come from the execution itself (blocked threads' pending operations,
+// the failure, the values steps logged), read between runs.
 //
 // The preemption bound is ignored: preemption bounding is not sound together
 // with partial-order reduction (a bounded search may prune the only
@@ -42,7 +52,10 @@
 // objects concurrently (rather than main before starting the others) can get
 // different ids in equivalent executions. Logical time (sleeps, timeouts) makes
 // a thread enabled when no other thread can move, a global condition that no
-// object records; dpor is exact only for models without timeouts.
+// object records: races reversed across a sleep may be impossible to follow,
+// which costs redundant executions. Plain (non-lockstep) shared variables are
+// invisible: like every checker at this level, dpor assumes threads communicate
+// through lockstep objects only.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -104,6 +117,7 @@ struct data_choice {
 // A state of the current path and the step taken from it.
 struct node {
     std::vector<thread_id> enabled;  // the choices offered here, in order
+    std::vector<operation> offered;  // and their pending operations
     std::vector<event> sleep;        // threads whose exploration from here is redundant
     std::vector<wnode> wut;          // wakeup tree: what is left to explore from here
     thread_id taken = no_thread;
@@ -255,9 +269,9 @@ public:
         if (k < nodes_.size()) {
             node& n = nodes_[k];
             if (k < first_new_ && !same_choices(n, choices) && !problem_)
-                problem_ = fmt::format("re-running the same choices, step {} offered {} threads where it offered "
-                                       "{} before",
-                                       k + 1, choices.size(), n.enabled.size());
+                problem_ = fmt::format("re-running the same choices, step {} offered other threads or operations "
+                                       "than before",
+                                       k + 1);
             std::size_t index = choices.size();
             for (std::size_t c = 0; c < choices.size(); ++c)
                 if (choices[c].thread == n.taken) index = c;
@@ -272,7 +286,10 @@ public:
         }
         node n;
         n.enabled.reserve(choices.size());
-        for (const choice& c : choices) n.enabled.push_back(c.thread);
+        for (const choice& c : choices) {
+            n.enabled.push_back(c.thread);
+            n.offered.push_back(*c.pending);
+        }
         if (k > 0) {
             const node& prev = nodes_[k - 1];
             for (const event& s : prev.sleep)
@@ -388,7 +405,9 @@ private:
     bool same_choices(const node& n, std::span<const choice> choices) const {
         if (n.enabled.size() != choices.size()) return false;
         for (std::size_t c = 0; c < choices.size(); ++c)
-            if (n.enabled[c] != choices[c].thread) return false;
+            if (n.enabled[c] != choices[c].thread || n.offered[c].kind != choices[c].pending->kind ||
+                n.offered[c].object != choices[c].pending->object)
+                return false;
         return true;
     }
 
