@@ -395,3 +395,84 @@ TEST_CASE("contention: how often a thread had to wait for each named lock") {
     CHECK(r.contention.at("big") > 0);
     CHECK(r.contention.count("quiet") == 0);
 }
+
+TEST_CASE("blocking_queue::get_for: an item or a timeout, both explored") {
+    const auto r = lockstep::explore(
+        [] {
+            lockstep::blocking_queue<int> q;
+            lockstep::thread producer([&] {
+                lockstep::this_thread::sleep_for(1s);
+                q.put(7);
+            });
+            const auto item = q.get_for(1s);
+            lockstep::observe("get_for", item ? "item" : "timed out");
+            if (!item) CHECK(q.get() == 7);
+            q.task_done();
+            producer.join();
+        },
+        everything());
+    CHECK(r.ok());
+    CHECK(r.complete);
+    CHECK(values(r, "get_for") == std::set<std::string>{"item", "timed out"});
+}
+
+TEST_CASE("latch: counting below zero is a misuse; barrier: arrive_and_drop shrinks the next phase") {
+    const auto bad = lockstep::explore([] {
+        lockstep::latch done(1, "done");
+        done.count_down();
+        done.count_down();
+    });
+    REQUIRE(bad.failure);
+    CHECK(bad.failure->kind == failure_kind::misuse);
+    CHECK(bad.failure->message.find("done") != std::string::npos);
+
+    const auto r = lockstep::explore([] {
+        int completions = 0;
+        lockstep::barrier sync(2, [&]() noexcept { ++completions; });
+        lockstep::thread leaver([&] { sync.arrive_and_drop(); });
+        sync.arrive_and_wait();  // phase 0: both
+        sync.arrive_and_wait();  // phase 1: only this thread is expected
+        leaver.join();
+        LOCKSTEP_ASSERT(completions == 2);
+    });
+    CHECK(r.ok());
+    CHECK(r.complete);
+}
+
+TEST_CASE("shared_mutex: try variants, and a shared holder locking exclusively is a self-deadlock") {
+    const auto r = lockstep::explore([] {
+        lockstep::shared_mutex rw;
+        lockstep::thread reader([&] {
+            if (rw.try_lock_shared()) rw.unlock_shared();
+        });
+        if (rw.try_lock()) rw.unlock();
+        reader.join();
+    });
+    CHECK(r.ok());
+    CHECK(r.complete);
+    const auto upgrade = lockstep::explore([] {
+        lockstep::shared_mutex rw("rw");
+        std::shared_lock lock(rw);
+        rw.lock();
+    });
+    REQUIRE(upgrade.failure);
+    CHECK(upgrade.failure->kind == failure_kind::self_deadlock);
+}
+
+TEST_CASE("condition_variable_any: spurious wake-ups and timed waits") {
+    const auto r = lockstep::explore([] {
+        lockstep::allow_spurious_wakeups();
+        lockstep::mutex m;
+        lockstep::condition_variable_any cv;
+        lockstep::unique_lock lock(m);
+        // Nobody notifies. A thread that may still wake spuriously can always
+        // move, so the clock does not advance: the first wait ends spuriously at
+        // t=0; with its one spurious wake-up spent, the second times out at t=1s.
+        CHECK(cv.wait_for(lock, 1s) == std::cv_status::no_timeout);
+        CHECK(lockstep::clock::now().time_since_epoch() == 0s);
+        CHECK(cv.wait_for(lock, 1s) == std::cv_status::timeout);
+        CHECK(lockstep::clock::now().time_since_epoch() == 1s);
+    });
+    CHECK(r.ok());
+    CHECK(r.complete);
+}
