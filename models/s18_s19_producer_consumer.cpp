@@ -6,7 +6,9 @@
 // condition.wait()`, with two consumers: a consumer woken by notify_all() can
 // find the buffer already emptied by the other consumer and pops from an empty
 // buffer. Scaled from 20 items and MAX_SIZE 5 to 3 items (S18) / 2 items (S19)
-// and MAX_SIZE 2 (S18) / 1 (S19).
+// and MAX_SIZE 2 (S18) / 1 (S19). The document names spurious wake-ups as the
+// other reason for the `while`: with one consumer the `if` only fails when a
+// wait returns without a notify, which options.spurious_wakeups explores.
 #include <deque>
 
 #include <lockstep/lockstep.hpp>
@@ -80,6 +82,17 @@ model s19_if_instead_of_while() {
     m.summary = "`if not buffer: wait()` with two consumers: a woken consumer pops from an empty buffer";
     m.expected_failure = failure_kind::assertion;
     m.body = [] { producer_consumer<false>(2, 1, 1, 1); };
+    return m;
+}
+
+model s19_if_one_consumer_spurious() {
+    model m;
+    m.scenario = "S19";
+    m.name = "s19_if_one_consumer_spurious";
+    m.summary = "`if` with ONE consumer: only a spurious wake-up breaks it, found with options.spurious_wakeups";
+    m.expected_failure = failure_kind::assertion;
+    m.body = [] { producer_consumer<false>(2, 1, 2, 0); };
+    m.settings.spurious_wakeups = true;
     return m;
 }
 

@@ -33,3 +33,16 @@ TEST_CASE("S32: the big lock is contended, per-resource locks are not") {
     CHECK(a.contention.at("global_lock") > 0);
     CHECK(b.contention.empty());
 }
+
+TEST_CASE("S19 with one consumer is correct unless waits may wake spuriously") {
+    for (const lockstep::model& m : lockstep::models::catalog()) {
+        if (m.name != "s19_if_one_consumer_spurious") continue;
+        lockstep::model without = m;
+        without.settings.spurious_wakeups = false;
+        const lockstep::result r = lockstep::run_model(without, {}, false);
+        CHECK(r.ok());
+        CHECK(r.complete);
+        return;
+    }
+    FAIL("s19_if_one_consumer_spurious is not in the catalogue");
+}

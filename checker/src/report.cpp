@@ -167,8 +167,9 @@ std::string thread_states(const execution& ex) {
             state = fmt::format("{}; failed at {}", held_by(ex, t), where(f.where));
         else if (!th.started) state = "not started";
         else if (!th.blocked)
-            state = fmt::format("{}; next: {} {} at {}", held_by(ex, t), to_string(th.pending.kind),
-                                ex.object_label(th.pending.object), where(th.pending.location));
+            state = fmt::format("{}; next: {} {}{}", held_by(ex, t), to_string(th.pending.kind),
+                                ex.object_label(th.pending.object),
+                                th.pending.location.line() != 0 ? " at " + where(th.pending.location) : std::string());
         else state = fmt::format("{}; blocked: {}", held_by(ex, t), blocked_on(ex, t));
         out += fmt::format("  {}: {}\n", ex.thread_label(t), state);
     }
