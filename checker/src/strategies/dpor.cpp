@@ -556,8 +556,22 @@ private:
             }
         }
         case op_kind::wait:
-            // A condition variable's wait never blocks (its thread holds the mutex); a latch's or a barrier's does.
-            return is_condition(e.op.object) ? enabling::no : enabling::maybe;
+            // A condition variable's wait never blocks (its thread holds the mutex); a latch's waits
+            // for a count of 0, which no count_down and no failed try_wait had before it.
+            if (is_kind(e.op.object, object_kind::condition_variable)) return enabling::no;
+            if (is_kind(e.op.object, object_kind::latch) && x.op.object == e.op.object) {
+                if (x.op.kind == op_kind::count_down) return enabling::certainly;
+                if (x.op.kind == op_kind::try_wait && j < values_.size() && values_[j])
+                    return *values_[j] == 0 ? enabling::certainly : enabling::no;
+            }
+            return enabling::maybe;
+        case op_kind::join_queue:
+            // A queue's join waits for no unfinished task; a task_done found one unfinished, and a
+            // get found an item (put, not yet done).
+            if (x.op.object != e.op.object) return enabling::maybe;
+            if (x.op.kind == op_kind::task_done || x.op.kind == op_kind::get) return enabling::certainly;
+            if (x.op.kind == op_kind::try_get && j < values_.size() && values_[j] == 1) return enabling::certainly;
+            return enabling::maybe;
         case op_kind::wake:  // pending only from its own wait on: what enables it comes later
         case op_kind::spawn: case op_kind::detach: case op_kind::exit: case op_kind::yield: case op_kind::choose:
         case op_kind::try_lock: case op_kind::unlock: case op_kind::notify_one: case op_kind::notify_all:
@@ -570,9 +584,8 @@ private:
         }
     }
 
-    bool is_condition(object_id o) const {
-        return ex_ != nullptr && o < ex_->object_count() &&
-               ex_->object(o).kind == object_kind::condition_variable;
+    bool is_kind(object_id o, object_kind kind) const {
+        return ex_ != nullptr && o < ex_->object_count() && ex_->object(o).kind == kind;
     }
 
     // The races of event `e` (at position k, or after the end) with earlier events.
