@@ -131,6 +131,11 @@ struct node {
     bool failed = false;  // the step taken here failed (in some execution)
     // The values of the data choices are those of a wakeup sequence (not enumerated).
     bool forced = false;
+    // Logical time when the step was taken, and whether the step could move only because time
+    // reached its deadline (a sleep, a timeout): then it needs every other thread blocked first.
+    std::int64_t now = 0;
+    std::int64_t deadline = no_deadline;
+    bool by_time = false;
 };
 
 struct thread_info {
@@ -453,6 +458,14 @@ private:
         n.step.thread = c.thread;
         n.step.op = *c.pending;
         n.step.spawned = spawned_by(n.step.op);
+        n.now = ex_ != nullptr ? ex_->now() : 0;
+        n.deadline = no_deadline;
+        n.by_time = false;
+        if (ex_ != nullptr) {
+            const thread_state& th = ex_->thread(c.thread);
+            n.deadline = th.deadline;
+            n.by_time = th.deadline != no_deadline && th.timed_out && !th.ready.ready();
+        }
         n.step.vals.clear();
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
@@ -625,11 +638,18 @@ private:
     // Inserts notdep(e_j).e into the wakeup tree of the node before e_j.
     void reverse(std::size_t j, const event& e, std::size_t k) {
         const node& at = nodes_[j];
+        // The thread of step j stays ready along notdep(j), so logical time cannot pass there: a
+        // step that moved only because time passed its deadline after step j cannot be part of it
+        // (it touches nothing step j touches, so it is no readier there than it was). Not so for e,
+        // which conflicts with step j: without it, e may move without waiting.
+        auto needs_later_time = [&](const node& m) { return m.by_time && m.deadline > at.now; };
         std::vector<event> v;
         for (std::size_t x = j + 1; x < k; ++x) {
             const node& m = nodes_[x];
             const bool after = at.step.thread < m.clock.size() && m.clock[at.step.thread] >= at.index;
-            if (!after) v.push_back(taken_event(x));
+            if (after) continue;
+            if (needs_later_time(m)) return;
+            v.push_back(taken_event(x));
         }
         v.push_back(e);
         node& target = nodes_[j];
