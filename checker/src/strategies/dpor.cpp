@@ -552,8 +552,12 @@ private:
             // Nothing on a thread's object (its spawn, its yields, its exit) can follow its join.
             return x.op.object == e.op.object ? enabling::certainly : enabling::no;
         case op_kind::lock:
-            // Before another thread's unlock (or condition wait, which unlocks) the mutex was held;
-            // other operations on it (a shared mutex's reader side) may have held it too.
+        case op_kind::try_lock_for:
+        case op_kind::relock:
+        case op_kind::lock_shared:
+            // Before another thread's unlock (or condition wait, which unlocks) the mutex was held,
+            // by a thread ready to move, so no timeout could end the wait either; other operations
+            // on it (a shared mutex's reader side) may have held it too.
             return (x.op.kind == op_kind::unlock || x.op.kind == op_kind::wait) && touches(x.op, e.op.object)
                        ? enabling::certainly
                        : enabling::maybe;
