@@ -33,6 +33,7 @@ std::span<const model> catalog() {
         s17_event_toggle(),
         s18_condition_while(),
         s19_if_instead_of_while(),
+        s19_if_one_consumer(),
         s19_if_one_consumer_spurious(),
         s20_notify_one_deadlock(),
         s20_notify_all(),

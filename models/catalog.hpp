@@ -25,6 +25,7 @@ model s08_ab_ba_deadlock();
 model s09_lock_ordering();
 model s18_condition_while();
 model s19_if_instead_of_while();
+model s19_if_one_consumer();
 model s19_if_one_consumer_spurious();
 model s20_notify_one_deadlock();
 model s20_notify_all();
