@@ -1,5 +1,6 @@
 #include "program_generator.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include <fmt/format.h>
@@ -33,6 +34,7 @@ int cost(const instr& i) {
     case instr_kind::raise_flag: return 3;
     case instr_kind::choose: return i.b;
     case instr_kind::check: return 0;
+    case instr_kind::timed_lock: return 2;
     default: return 1;
     }
 }
@@ -53,6 +55,8 @@ std::string_view name(instr_kind k) {
     case instr_kind::raise_flag: return "raise_flag";
     case instr_kind::choose: return "choose";
     case instr_kind::check: return "check";
+    case instr_kind::sleep: return "sleep";
+    case instr_kind::timed_lock: return "timed_lock";
     }
     return "?";
 }
@@ -84,7 +88,7 @@ program generate_program(std::uint64_t seed) {
         const int ops = 1 + r.below(3);
         for (int k = 0; k < ops; ++k) {
             instr i;
-            const int pick = r.below(100);
+            const int pick = r.below(108);
             if (pick < 12) i = {instr_kind::lock_increment, r.below(2), 0};
             else if (pick < 16) i = {instr_kind::nested_lock, r.below(2), 0};
             else if (pick < 28) i = {instr_kind::load, r.below(2), 0};
@@ -98,7 +102,9 @@ program generate_program(std::uint64_t seed) {
             else if (pick < 80) i = {instr_kind::wait_flag, 1 + r.below(2), 0};
             else if (pick < 88) i = {instr_kind::raise_flag, r.below(2), r.below(2)};
             else if (pick < 95) i = {instr_kind::choose, 2 + r.below(2), r.below(2)};
-            else i = {instr_kind::check, r.below(3), 0};
+            else if (pick < 100) i = {instr_kind::check, r.below(3), 0};
+            else if (pick < 104) i = {instr_kind::sleep, 1 + r.below(2), 0};
+            else i = {instr_kind::timed_lock, 1 + r.below(2), 0};
             if (total + cost(i) > budget) continue;
             total += cost(i);
             code.push_back(i);
@@ -118,6 +124,7 @@ std::function<void()> make_model(const program& prog) {
         lockstep::atomic<int>* atomics[2] = {&x, &y};
         lockstep::counting_semaphore<4> sem(p.semaphore_initial, "sem");
         lockstep::condition_variable cv("cv");
+        lockstep::timed_mutex tm("tm");
         int plain[2] = {0, 0};
         int flag = 0;
         std::vector<int> regs(p.threads.size(), 0);
@@ -170,6 +177,14 @@ std::function<void()> make_model(const program& prog) {
                     break;
                 }
                 case instr_kind::check: LOCKSTEP_ASSERT(reg != i.a, "a generated check"); break;
+                case instr_kind::sleep: lockstep::this_thread::sleep_for(std::chrono::milliseconds(i.a)); break;
+                case instr_kind::timed_lock:
+                    if (tm.try_lock_for(std::chrono::milliseconds(i.a))) {
+                        ++reg;
+                        ++plain[1];
+                        tm.unlock();
+                    }
+                    break;
                 }
             }
             regs[t] = reg;
