@@ -52,10 +52,13 @@
 // objects concurrently (rather than main before starting the others) can get
 // different ids in equivalent executions. Logical time (sleeps, timeouts) makes
 // a thread enabled when no other thread can move, a global condition that no
-// object records: races reversed across a sleep may be impossible to follow,
-// which costs redundant executions. Plain (non-lockstep) shared variables are
-// invisible: like every checker at this level, dpor assumes threads communicate
-// through lockstep objects only.
+// object records: a reversal that would need time to pass while the reversed
+// step's thread is still ready is impossible and skipped; other reversals across
+// a timeout may still prove impossible to follow (a redundant execution). Plain
+// (non-lockstep) shared variables are invisible: dpor assumes threads
+// communicate through lockstep objects (dfs does not need to). Primitives that
+// change shared state outside any step (condition_variable_any joins its waiter
+// list before its unlock step) can hide a dependence from it.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
