@@ -32,6 +32,16 @@ std::size_t page_size() {
     return size;
 }
 
+// A stack that fibers ran on still carries the poisoned redzones of frames that
+// never returned (a finished fiber switches away from inside its last call, a
+// failed one is abandoned); AddressSanitizer would take them for overflows.
+// Mappings can also come back at an address whose shadow is stale.
+void unpoison([[maybe_unused]] const stack& s) {
+#if LOCKSTEP_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(s.usable_bottom(), static_cast<std::size_t>(s.top() - s.usable_bottom()));
+#endif
+}
+
 } // namespace
 
 stack_pool::stack_pool(std::size_t usable_size) {
@@ -40,13 +50,17 @@ stack_pool::stack_pool(std::size_t usable_size) {
 }
 
 stack_pool::~stack_pool() {
-    for (const stack& s : free_) munmap(s.base, s.mapped);
+    for (const stack& s : free_) {
+        unpoison(s);
+        munmap(s.base, s.mapped);
+    }
 }
 
 stack stack_pool::take() {
     if (!free_.empty()) {
         stack s = free_.back();
         free_.pop_back();
+        unpoison(s);
         return s;
     }
     const std::size_t guard = page_size();
@@ -54,7 +68,9 @@ stack stack_pool::take() {
     void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     mprotect(p, guard, PROT_NONE);
-    return stack{static_cast<char*>(p), mapped, guard};
+    const stack s{static_cast<char*>(p), mapped, guard};
+    unpoison(s);
+    return s;
 }
 
 void stack_pool::give_back(stack s) {
@@ -63,6 +79,7 @@ void stack_pool::give_back(stack s) {
 
 void start_fiber(fiber& f, const stack& s, char* reserved_top, fiber_entry entry) {
     const std::size_t size = static_cast<std::size_t>(reserved_top - s.usable_bottom());
+
     f.context = bc::make_fcontext(reserved_top, size, entry);
     f.exceptions = {};
     f.stack_bottom = s.usable_bottom();
