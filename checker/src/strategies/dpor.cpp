@@ -611,15 +611,22 @@ private:
     // The races of event `e` (at position k, or after the end) with earlier events.
     void races(const event& e, std::size_t k, const vclock& base, std::int64_t pending_since, bool last_conflicts) {
         vclock covered = base;
+        // What happens before e: its own clock when it ran, else as if it ran now.
+        vclock e_clock = k < nodes_.size() ? nodes_[k].clock : base;
+        if (k >= nodes_.size())
+            for (std::size_t j = 0; j < k; ++j)
+                if (nodes_[j].step.thread != e.thread &&
+                    (dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size())))
+                    join(e_clock, nodes_[j].clock);
         // Reverses the race with step j if e could run in its place; says whether to look further back.
         auto try_reverse = [&](std::size_t j) {
             if (static_cast<std::int64_t>(j) >= pending_since) {
                 if (!is_enabled(nodes_[j], e.thread)) return true;  // disabled here: look before
-                reverse(j, e, k);
+                reverse(j, e, k, e_clock);
                 return false;
             }
             const enabling en = enabler(j, e);
-            if (en != enabling::certainly) reverse(j, e, k);
+            if (en != enabling::certainly) reverse(j, e, k, e_clock);
             return en != enabling::no;
         };
         auto conflicts = [&](std::size_t j) {
@@ -643,21 +650,27 @@ private:
     }
 
     // Inserts notdep(e_j).e into the wakeup tree of the node before e_j.
-    void reverse(std::size_t j, const event& e, std::size_t k) {
+    void reverse(std::size_t j, const event& e, std::size_t k, const vclock& e_clock) {
         const node& at = nodes_[j];
         // The thread of step j stays ready along notdep(j), so logical time cannot pass there: a
-        // step that moved only because time passed its deadline after step j cannot be part of it
-        // (it touches nothing step j touches, so it is no readier there than it was). Not so for e,
-        // which conflicts with step j: without it, e may move without waiting.
-        auto needs_later_time = [&](const node& m) { return m.by_time && m.deadline > at.now; };
+        // step that moved only because time passed its deadline after step j (and whatever
+        // happens after it) cannot be part of the sequence; it comes after step j in every
+        // execution. If e needs it, e cannot run before step j.
+        std::vector<std::size_t> dropped;
+        auto after_dropped = [&](const vclock& c) {
+            return std::any_of(dropped.begin(), dropped.end(), [&](std::size_t d) { return leq(nodes_[d], c); });
+        };
         std::vector<event> v;
         for (std::size_t x = j + 1; x < k; ++x) {
             const node& m = nodes_[x];
-            const bool after = at.step.thread < m.clock.size() && m.clock[at.step.thread] >= at.index;
-            if (after) continue;
-            if (needs_later_time(m)) return;
+            if (leq(at, m.clock)) continue;  // happens after step j
+            if ((m.by_time && m.deadline > at.now) || after_dropped(m.clock)) {
+                dropped.push_back(x);
+                continue;
+            }
             v.push_back(taken_event(x));
         }
+        if (after_dropped(e_clock)) return;
         v.push_back(e);
         node& target = nodes_[j];
         for (const event& s : target.sleep)
