@@ -1,6 +1,8 @@
 // The command-line runner: a table of verdicts for a catalogue of models.
 #include <algorithm>
 #include <charconv>
+#include <regex>
+#include <sstream>
 #include <ostream>
 #include <string_view>
 
@@ -53,6 +55,37 @@ std::string expected_text(const model& m) {
     return m.expected_failure ? fmt::format("FAIL {}", to_string(*m.expected_failure)) : std::string("PASS");
 }
 
+// For a deadlock, who holds what and waits for what, from the report's
+// "threads at the end" (locations dropped): "notifier waits to lock rlock (held
+// by waiter)".
+std::string deadlock_summary(const failure& f) {
+    if (f.kind != failure_kind::deadlock) return {};
+    static const std::regex location(R"( at [^ ]+:[0-9]+)");
+    std::vector<std::string> parts;
+    std::istringstream lines(f.text);
+    std::string line;
+    bool in_states = false;
+    while (std::getline(lines, line)) {
+        if (line == "threads at the end:") {
+            in_states = true;
+            continue;
+        }
+        if (!in_states) continue;
+        if (line.rfind("  ", 0) != 0) break;
+        const auto colon = line.find(": ");
+        const auto blocked = line.find("; blocked: ");
+        if (colon == std::string::npos || blocked == std::string::npos) continue;
+        std::string who = line.substr(2, colon - 2);
+        std::string held = line.substr(colon + 2, blocked - colon - 2);
+        if (held != "holds nothing") {
+            held = std::regex_replace(held, std::regex(R"( \(locked at step [^)]*\))"), "");
+            who += " (" + held + ")";
+        }
+        parts.push_back(who + " " + std::regex_replace(line.substr(blocked + 11), location, ""));
+    }
+    return parts.empty() ? std::string() : fmt::format(": {}", fmt::join(parts, "; "));
+}
+
 // The README section "What the checker finds in the documents' examples": one
 // Markdown row per model; the finding is the summary, plus the failure message
 // for a failure and the per-lock contention where a lock was contended.
@@ -74,7 +107,7 @@ std::string readme_table(const Rows& rows) {
     for (const auto* row : sorted) {
         const auto& x = *row;
         std::string finding = x.m->summary;
-        if (x.r.failure) finding += ". Found: " + x.r.failure->message;
+        if (x.r.failure) finding += ". Found: " + x.r.failure->message + deadlock_summary(*x.r.failure);
         std::vector<std::string> contended;  // S32 is the contention profile
         for (const auto& [lock, times] : x.r.contention) contended.push_back(fmt::format("{} {} times", lock, times));
         if (x.m->scenario == "S32")
