@@ -42,6 +42,12 @@
 // These come from the execution itself (blocked threads' pending operations,
 // the failure, the values steps logged), read between runs.
 //
+// Fairness. A step that made no progress (a yield, a failed try_lock or
+// try_acquire) makes the fair scheduler rank its thread below every thread
+// enabled at that moment, until they move: which threads those are depends on
+// the order of otherwise independent steps (a spawn, say), so such a step counts
+// as dependent with every step.
+//
 // The preemption bound is ignored: preemption bounding is not sound together
 // with partial-order reduction (a bounded search may prune the only
 // representative of a trace), so dpor always searches without a bound and
