@@ -82,7 +82,6 @@ namespace lockstep::detail {
 namespace {
 
 using vclock = std::vector<std::uint32_t>;
-using event_record = lockstep::detail::event;
 
 struct event {
     thread_id thread = no_thread;
@@ -99,6 +98,18 @@ struct event {
     // its thread below every thread enabled at that moment, which ties it to all of them.
     bool stalled = false;
 };
+
+// A yield, or a try that may fail: a step after which the fair scheduler may rank its thread
+// below every enabled thread. Whether a try fails depends on the order of the steps before
+// it, so it counts as stalled whatever its outcome (the dependence is a property of the step).
+bool may_stall(op_kind kind) {
+    switch (kind) {
+    case op_kind::yield: case op_kind::try_lock: case op_kind::try_acquire: case op_kind::try_lock_shared:
+    case op_kind::try_get: case op_kind::try_put: case op_kind::try_wait: case op_kind::try_release:
+        return true;
+    default: return false;
+    }
+}
 
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
 
@@ -284,7 +295,6 @@ public:
         ex_ = execution::current();
         const std::size_t k = position_++;
         data_pos_ = 0;
-        if (k > 0) finish_step(k - 1);
         if (k < nodes_.size()) {
             node& n = nodes_[k];
             if (k < first_new_ && !same_choices(n, choices) && !problem_)
@@ -481,7 +491,7 @@ private:
             n.by_time = th.deadline != no_deadline && th.timed_out && !th.ready.ready();
         }
         n.step.vals.clear();
-        n.step.stalled = false;
+        n.step.stalled = may_stall(n.step.op.kind);
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
         n.clock = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
@@ -512,34 +522,9 @@ private:
         std::fprintf(stderr, "%s\n", text.c_str());
     }
 
-    // What step k did, once it is done: a step that made no progress depends on every step.
-    void finish_step(std::size_t k) {
-        if (ex_ == nullptr) return;
-        const auto logged = ex_->events();
-        std::size_t i = logged.size();
-        while (i > 0 && logged[i - 1].op.kind == op_kind::choose) --i;
-        if (i == 0) return;
-        const event_record& last = logged[i - 1];
-        node& n = nodes_[k];
-        bool stalled = false;
-        switch (n.step.op.kind) {
-        case op_kind::yield: stalled = true; break;
-        case op_kind::try_lock: case op_kind::try_acquire: case op_kind::try_lock_shared: case op_kind::try_get:
-        case op_kind::try_put: case op_kind::try_wait: case op_kind::try_release:
-            stalled = last.has_value && last.value == 0;  // it failed
-            break;
-        default: break;
-        }
-        if (stalled == n.step.stalled) return;
-        n.step.stalled = stalled;
-        if (stalled)
-            for (std::size_t j = 0; j < k; ++j) join(n.clock, nodes_[j].clock);
-    }
-
     // Race detection over the execution that just ended.
     void analyse() {
         const std::size_t end = nodes_.size();
-        if (end > 0 && !abandoned_) finish_step(end - 1);
         values_.assign(end, std::nullopt);
         if (ex_ != nullptr) {
             // The value each step recorded (a release: the count after it); choose() adds events of its own.
