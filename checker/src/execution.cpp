@@ -65,7 +65,8 @@ void execution::set_spurious_wakeups(bool on) {
 void execution::release_stacks() {
     for (std::size_t i = 0; i < thread_count_; ++i) {
         thread_state& t = *threads_[i];
-        if (t.has_stack) stacks_.give_back(t.memory);
+        // A thread a failure cut short keeps its stack: see stack_pool::abandon.
+        if (t.has_stack) (t.finished ? stacks_.give_back(t.memory) : stacks_.abandon(t.memory));
         t.has_stack = false;
     }
 }
@@ -210,24 +211,27 @@ void execution::no_thread_can_move() {
                  fmt::format("thread {} was never joined (created at {}:{})", thread_label(static_cast<thread_id>(t)),
                              threads_[t]->created.file_name(), threads_[t]->created.line()),
                  threads_[t]->created);
-    if (check_lock_order_ && !lock_order_.cycle().empty()) {
-        std::string edges;
-        for (const lock_edge& e : lock_order_.cycle())
-            edges += fmt::format("\n    {} takes {} (at {}) while holding {} (taken at {})", thread_label(e.thread),
-                                 object_label(e.to), lockstep::detail::where(e.to_site), object_label(e.from),
-                                 lockstep::detail::where(e.from_site));
-        std::vector<std::string> names;
-        for (const lock_edge& e : lock_order_.cycle()) names.push_back(object_label(e.from));
-        names.push_back(object_label(lock_order_.cycle().front().from));
-        fail(failure_kind::lock_order_inversion,
-             fmt::format("lock-order inversion: {} are taken in a cycle of orders, a potential deadlock under "
-                         "another timing:{}",
-                         fmt::join(names, " -> "), edges),
-             lock_order_.cycle().back().to_site);
-    }
+    if (check_lock_order_ && !lock_order_.cycle().empty())
+        fail(failure_kind::lock_order_inversion, inversion_message(), lock_order_.cycle().back().to_site);
     // Every thread has finished: the execution is over.
     switch_fiber(threads_[current_]->context, explorer_);
     std::abort();
+}
+
+// Built in a function of its own: fail() never returns, so locals of its caller
+// would never be destroyed.
+std::string execution::inversion_message() const {
+    std::string edges;
+    for (const lock_edge& e : lock_order_.cycle())
+        edges += fmt::format("\n    {} takes {} (at {}) while holding {} (taken at {})", thread_label(e.thread),
+                             object_label(e.to), lockstep::detail::where(e.to_site), object_label(e.from),
+                             lockstep::detail::where(e.from_site));
+    std::vector<std::string> names;
+    for (const lock_edge& e : lock_order_.cycle()) names.push_back(object_label(e.from));
+    names.push_back(object_label(lock_order_.cycle().front().from));
+    return fmt::format("lock-order inversion: {} are taken in a cycle of orders, a potential deadlock under another "
+                       "timing:{}",
+                       fmt::join(names, " -> "), edges);
 }
 
 void execution::give_control_to(thread_id next) {
@@ -343,7 +347,11 @@ void execution::annotate(std::int64_t value) {
 }
 
 void execution::fail(failure_kind kind, std::string message, std::source_location where) {
-    if (!failure_) failure_ = failure_record{kind, std::move(message), where, current_, events_.size()};
+    {
+        // The execution is abandoned from here: nothing on this frame is ever destroyed.
+        std::string owned = std::move(message);
+        if (!failure_) failure_ = failure_record{kind, std::move(owned), where, current_, events_.size()};
+    }
     // Wait conditions can only be evaluated while this execution runs: keep them for the report.
     for (std::size_t t = 0; t < thread_count_; ++t) {
         thread_state& th = *threads_[t];

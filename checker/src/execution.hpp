@@ -149,6 +149,7 @@ private:
     [[noreturn]] void no_thread_can_move();
     void release_stacks();
     void give_control_to(thread_id next);
+    std::string inversion_message() const;
 
     stack_pool& stacks_;
     std::uint64_t max_steps_;

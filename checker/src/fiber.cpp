@@ -11,6 +11,7 @@
 #define LOCKSTEP_ASAN 1
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #endif
 
 namespace __cxxabiv1 {
@@ -75,6 +76,17 @@ stack stack_pool::take() {
 
 void stack_pool::give_back(stack s) {
     free_.push_back(s);
+}
+
+void stack_pool::abandon(stack s) {
+#if LOCKSTEP_ASAN
+    if (kept_ < 4096) {
+        ++kept_;
+        __lsan_register_root_region(s.usable_bottom(), static_cast<std::size_t>(s.top() - s.usable_bottom()));
+        return;  // never unmapped: what it points to stays reachable
+    }
+#endif
+    give_back(s);
 }
 
 void start_fiber(fiber& f, const stack& s, char* reserved_top, fiber_entry entry) {

@@ -30,11 +30,17 @@ public:
 
     stack take();
     void give_back(stack s);
+    // The stack of a thread whose execution failed: its frames were never
+    // unwound, so what they own is only reachable from it. Under
+    // LeakSanitizer it is kept mapped and scanned (up to a limit) rather than
+    // reported as leaked by design; otherwise it is simply reused.
+    void abandon(stack s);
     std::size_t usable_size() const { return usable_; }
 
 private:
     std::size_t usable_;
     std::vector<stack> free_;
+    std::size_t kept_ = 0;
 };
 
 // The C++ runtime keeps the exceptions in flight per OS thread; each fiber gets
