@@ -48,14 +48,7 @@ execution::execution(stack_pool& stacks, std::uint64_t max_steps) : stacks_(stac
     describe_os_stack(explorer_);
 }
 
-static thread_local std::map<std::string, std::uint64_t> last_contention;
-
-execution::~execution() {
-    release_stacks();
-    for (const auto& [label, n] : contention_) last_contention[label] += n;
-}
-
-std::map<std::string, std::uint64_t> take_contention() { return std::exchange(last_contention, {}); }
+execution::~execution() { release_stacks(); }
 
 void execution::set_spurious_wakeups(bool on) {
     spurious_ = on;
@@ -131,7 +124,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     hb_.reset();
     lock_order_.reset();
     now_ = 0;
-    spurious_ = false;
+    spurious_ = spurious_by_default_;
     fairness_.reset();
     strategy_ = &strategy;
 

@@ -107,6 +107,8 @@ public:
     bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline);
     std::int64_t now() const { return now_; }
     void set_spurious_wakeups(bool on);
+    // options.spurious_wakeups: every run starts with them allowed.
+    void allow_spurious_wakeups_by_default(bool on) { spurious_by_default_ = on; }
     bool spurious_wakeup_available() const { return threads_[current_]->spurious_left > 0; }
     void spurious_wakeup_taken() {
         if (threads_[current_]->spurious_left > 0) --threads_[current_]->spurious_left;
@@ -166,6 +168,7 @@ private:
     std::uint32_t ordinals_[32]{};
     std::int64_t now_ = 0;  // the logical clock, in nanoseconds
     bool spurious_ = false;
+    bool spurious_by_default_ = false;
     std::map<std::string, std::uint64_t> contention_;
 
     std::vector<event> events_;

@@ -144,6 +144,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     execution ex(stacks, max_steps);
     ex.set_detect_races(opts.detect_races);
     ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
+    ex.allow_spurious_wakeups_by_default(opts.spurious_wakeups);
     std::optional<failure> inversion;  // waits in case the exploration finds something worse
 
     result r;
@@ -196,6 +197,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             r.failure = std::move(inversion);
         }
     }
+    r.contention = ex.contention();
     r.complete = strategy.complete();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
@@ -231,6 +233,7 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
         if (inverted && !inversion) inversion = r.failure;
         if (!inverted && !total.failure && r.failure) total.failure = std::move(r.failure);
         for (std::string& w : r.warnings) total.warnings.push_back(std::move(w));
+        for (const auto& [lock, n] : r.contention) total.contention[lock] += n;
         total.complete = r.complete;
         if (r.complete || bound >= opts.preemption_bound) break;
         if (total.failure && (opts.stop_on_failure || total.failure->kind == failure_kind::nondeterminism)) break;

@@ -1,7 +1,6 @@
 // The command-line runner: a table of verdicts for a catalogue of models.
 #include <algorithm>
 #include <charconv>
-#include <regex>
 #include <sstream>
 #include <ostream>
 #include <string_view>
@@ -55,35 +54,14 @@ std::string expected_text(const model& m) {
     return m.expected_failure ? fmt::format("FAIL {}", to_string(*m.expected_failure)) : std::string("PASS");
 }
 
-// For a deadlock, who holds what and waits for what, from the report's
-// "threads at the end" (locations dropped): "notifier waits to lock rlock (held
-// by waiter)".
+// For a deadlock, the report's wait-for cycle ("T1 holds a, waits for b; ...").
 std::string deadlock_summary(const failure& f) {
     if (f.kind != failure_kind::deadlock) return {};
-    static const std::regex location(R"( at [^ ]+:[0-9]+)");
-    std::vector<std::string> parts;
-    std::istringstream lines(f.text);
-    std::string line;
-    bool in_states = false;
-    while (std::getline(lines, line)) {
-        if (line == "threads at the end:") {
-            in_states = true;
-            continue;
-        }
-        if (!in_states) continue;
-        if (line.rfind("  ", 0) != 0) break;
-        const auto colon = line.find(": ");
-        const auto blocked = line.find("; blocked: ");
-        if (colon == std::string::npos || blocked == std::string::npos) continue;
-        std::string who = line.substr(2, colon - 2);
-        std::string held = line.substr(colon + 2, blocked - colon - 2);
-        if (held != "holds nothing") {
-            held = std::regex_replace(held, std::regex(R"( \(locked at step [^)]*\))"), "");
-            who += " (" + held + ")";
-        }
-        parts.push_back(who + " " + std::regex_replace(line.substr(blocked + 11), location, ""));
-    }
-    return parts.empty() ? std::string() : fmt::format(": {}", fmt::join(parts, "; "));
+    constexpr std::string_view marker = "\ncycle: ";
+    const auto at = f.text.find(marker);
+    if (at == std::string::npos) return {};
+    const auto start = at + marker.size();
+    return ": " + f.text.substr(start, f.text.find('\n', start) - start);
 }
 
 // The README section "What the checker finds in the documents' examples": one
@@ -120,15 +98,6 @@ std::string readme_table(const Rows& rows) {
                            cell(finding));
     }
     return out;
-}
-
-// The model's body, with the options that act inside an execution applied.
-std::function<void()> model_body(const model& m, const options& o) {
-    if (!o.spurious_wakeups) return m.body;
-    return [inner = m.body] {
-        detail::set_spurious_wakeups(true);
-        inner();
-    };
 }
 
 } // namespace
@@ -174,10 +143,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
-    detail::take_contention();  // start from zero
-    result r = explore(model_body(m, o), o);
-    r.contention = detail::take_contention();
-    return r;
+    return explore(m.body, o);
 }
 
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
@@ -263,7 +229,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             o.name = m->name;
             o.replay_command = "lockstep-models --replay " + m->name;
             try {
-                const result r = replay(model_body(*m, o), *token, o);
+                const result r = replay(m->body, *token, o);
                 out << (r.failure ? r.failure->report() : std::string("the replayed execution did not fail\n"));
                 return r.failure ? 1 : 0;
             } catch (const token_error& e) {

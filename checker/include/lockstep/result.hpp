@@ -55,8 +55,7 @@ struct result {
     // Findings that are not failures (a lock-order inversion under lock_order_check::warning).
     std::vector<std::string> warnings;
     // Per lock (by name): how many times a thread asked for it and had to wait,
-    // summed over the exploration. Filled by run_model (the runner) from
-    // detail::take_contention().
+    // summed over the exploration (the contention profile of S32).
     std::map<std::string, std::uint64_t> contention;
 
     bool ok() const { return !failure.has_value(); }

@@ -58,9 +58,6 @@ bool schedule_until(const operation& op, wait_condition ready, std::int64_t dead
 void set_spurious_wakeups(bool on);
 bool spurious_wakeup_available();
 void spurious_wakeup_taken();
-// Per lock label, how often a lock request had to wait, summed over the
-// executions of the last exploration on this OS thread; resets it.
-std::map<std::string, std::uint64_t> take_contention();
 // Attaches a value to the step just taken (a load's result, a try_lock's success).
 void annotate(std::int64_t value);
 // A yield or failed try-operation: the fair scheduler lowers this thread.
