@@ -15,6 +15,8 @@ model s32_big_lock() {
     model m;
     m.scenario = "S32";
     m.name = "s32_big_lock";
+    // The profile counts waits over every interleaving, not one per trace as dpor would.
+    m.settings.strategy = strategy::dfs;
     m.summary = "one global lock for two users' updates: contention on global_lock (see --details)";
     m.body = [] {
         lockstep::mutex global_lock("global_lock");
@@ -42,6 +44,7 @@ model s32_per_resource_locks() {
     model m;
     m.scenario = "S32";
     m.name = "s32_per_resource_locks";
+    m.settings.strategy = strategy::dfs;
     m.summary = "one lock per user: the two workers never wait for each other (no contention)";
     m.body = [] {
         lockstep::mutex lock_a("user_lock[a]"), lock_b("user_lock[b]");

@@ -202,7 +202,7 @@ TEST_CASE("preemption-bounded dfs: the AB-BA deadlock (S08) needs one preemption
 TEST_CASE("preemption-bounded dfs: a large bound changes nothing") {
     const lockstep::model* s09 = find_model("s09_lock_ordering");
     REQUIRE(s09 != nullptr);
-    const result unbounded = lockstep::explore(s09->body, {});
+    const result unbounded = lockstep::explore(s09->body, dfs_options(~std::uint64_t{0}));
     REQUIRE(unbounded.ok());
     REQUIRE(unbounded.complete);
     const result bounded = lockstep::explore(s09->body, dfs_options(64));
@@ -226,7 +226,7 @@ TEST_CASE("preemption-bounded dfs: a large bound changes nothing") {
     const auto lost = lockstep::models::lost_update(2, 2);
     options all = dfs_options(64);
     all.stop_on_failure = false;
-    options all_unbounded;
+    options all_unbounded = dfs_options(~std::uint64_t{0});
     all_unbounded.stop_on_failure = false;
     const result a = lockstep::explore(lost, all), b = lockstep::explore(lost, all_unbounded);
     CHECK(a.complete);

@@ -379,6 +379,7 @@ TEST_CASE("condition_variable_any over a recursive_mutex releases one level only
 TEST_CASE("contention: how often a thread had to wait for each named lock") {
     lockstep::model m;
     m.name = "contention";
+    m.settings.strategy = lockstep::strategy::dfs;  // over every interleaving, not one per trace
     m.body = [] {
         lockstep::mutex big("big"), quiet("quiet");
         auto worker = [&] { lockstep::lock_guard g(big); };

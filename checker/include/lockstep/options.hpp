@@ -22,7 +22,7 @@ enum class lock_order_check {
 };
 
 struct options {
-    lockstep::strategy strategy = strategy::dfs;
+    lockstep::strategy strategy = strategy::dpor;
     std::uint64_t seed = 0;
     // dfs and dpor: at most this many preempting context switches per execution;
     // when the bound cuts the search the result is not complete. ~0 = unbounded.

@@ -68,7 +68,10 @@ private:
     template <class Lock>
     std::cv_status wait_until_deadline(Lock& lock, std::int64_t deadline, std::source_location where) {
         using namespace detail;
-        // Joining the waiters before the unlock step: a notify after the unlock finds this thread.
+        // Joining the waiters is a step on the condition variable (so a notify's
+        // dependence on it is visible to dpor), before the unlock step: a notify
+        // after the unlock finds this thread.
+        schedule({op_kind::wait, id_, where});
         waiter_list::waiter me{self(), false, nullptr};
         waiters_.add(me);
         unlock(lock, where);
