@@ -51,15 +51,15 @@ options dfs_options(std::uint64_t bound) {
 
 // Follows a token's schedule and counts its preempting context switches: a
 // switch away from the thread that made the last step while that thread is
-// still enabled (first in the round-robin list of choices). The models it is
-// used on never yield, so every such switch counts.
+// still enabled (first in the round-robin list of choices) and did not give up
+// its turn.
 class preemption_counter final : public lockstep::detail::strategy_base {
 public:
     explicit preemption_counter(std::vector<std::uint32_t> choices) : choices_(std::move(choices)) {}
     bool next_execution() override { return !std::exchange(started_, true); }
-    std::size_t pick(std::span<const lockstep::detail::choice> choices) override {
+    std::size_t pick(std::span<const lockstep::detail::choice> choices, bool last_gave_up) override {
         const std::size_t index = choices.size() > 1 ? next() : 0;
-        if (choices[0].thread == last_ && index != 0) ++preemptions;
+        if (choices[0].thread == last_ && !last_gave_up && index != 0) ++preemptions;
         last_ = choices[index].thread;
         return index;
     }

@@ -236,7 +236,8 @@ void execution::give_control_to(thread_id next) {
 
 thread_id execution::pick_next() {
     thread_state& self = *threads_[current_];
-    const bool fair = fairness_.active() || self.made_no_progress;
+    const bool gave_up = self.made_no_progress;
+    const bool fair = fairness_.active() || gave_up;
     choices_.clear();
     const auto n = static_cast<thread_id>(thread_count_);
     auto consider = [&](thread_id t) {
@@ -254,8 +255,7 @@ thread_id execution::pick_next() {
     if (fair) {
         enabled_.clear();
         for (const choice& c : choices_) enabled_.insert(c.thread);
-        fairness_.observe(enabled_, current_, self.made_no_progress);
-        self.made_no_progress = false;
+        fairness_.observe(enabled_, current_, gave_up);
         std::size_t kept = 0;
         for (const choice& c : choices_)
             if (fairness_.allowed(c.thread, enabled_)) choices_[kept++] = c;
@@ -263,7 +263,8 @@ thread_id execution::pick_next() {
     }
     if (choices_.empty()) return no_thread;
 
-    const std::size_t index = strategy_->pick(choices_);
+    self.made_no_progress = false;
+    const std::size_t index = strategy_->pick(choices_, gave_up);
     if (index == strategy_base::abandon) {
         redundant_ = true;
         switch_fiber(self.context, explorer_);

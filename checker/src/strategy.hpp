@@ -26,9 +26,11 @@ public:
     // Starts an execution; false when there is nothing left to explore.
     virtual bool next_execution() = 0;
     // Which of `choices` moves next. Called at every step, also when only one
-    // thread may move, so a strategy sees the whole execution. Returning
+    // thread may move, so a strategy sees the whole execution. `last_gave_up`:
+    // the thread that moved last made no progress (yielded, slept, failed a
+    // try-operation), so switching away from it is no preemption. Returning
     // `abandon` ends the execution as redundant (a sleep-set blocked DPOR branch).
-    virtual std::size_t pick(std::span<const choice> choices) = 0;
+    virtual std::size_t pick(std::span<const choice> choices, bool last_gave_up) = 0;
     static constexpr std::size_t abandon = ~std::size_t{0};
     // A value in [0, n), n >= 2.
     virtual std::size_t choose(std::size_t n) = 0;

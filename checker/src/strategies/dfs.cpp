@@ -10,37 +10,14 @@
 // choices[0] is explored at such a point; when that cuts an alternative, the
 // search is not complete, so its result is never a proof.
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "../execution.hpp"
 #include "../strategy.hpp"
 
 namespace lockstep::detail {
 namespace {
-
-// Whether thread `last`'s most recent step gave up its turn: a yield, a sleep, or a
-// try-operation that failed. Read from the running execution's event log (the
-// step is logged, with its result, before the thread reaches its next
-// scheduling point). Without a running execution nothing is known: false.
-bool gave_up_turn(thread_id last) {
-    const execution* ex = execution::current();
-    if (ex == nullptr) return false;
-    const auto events = ex->events();
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->op.kind == op_kind::choose) continue;  // choose() is not a scheduling step
-        if (it->thread != last) return false;
-        // By name, so that every try-operation counts (try_lock, try_acquire, their
-        // timed and shared variants, a queue's try_put and try_get).
-        const std::string_view kind = to_string(it->op.kind);
-        if (kind == "yield" || kind == "sleep") return true;
-        if (kind.starts_with("try_")) return it->has_value && it->value == 0;
-        return false;
-    }
-    return false;
-}
 
 class dfs final : public strategy_base {
 public:
@@ -64,11 +41,11 @@ public:
         return true;
     }
 
-    std::size_t pick(std::span<const choice> choices) override {
+    std::size_t pick(std::span<const choice> choices, bool last_gave_up) override {
         std::size_t index = 0;
         if (choices.size() > 1) {
             // A switch away from the last thread while it is still enabled costs a preemption.
-            const bool costly = choices[0].thread == last_ && !gave_up_turn(last_);
+            const bool costly = choices[0].thread == last_ && !last_gave_up;
             std::size_t limit = choices.size();
             if (costly && preemptions_ >= bound_) {
                 limit = 1;

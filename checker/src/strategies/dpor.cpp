@@ -291,7 +291,7 @@ public:
         return false;
     }
 
-    std::size_t pick(std::span<const choice> choices) override {
+    std::size_t pick(std::span<const choice> choices, bool) override {
         ex_ = execution::current();
         const std::size_t k = position_++;
         data_pos_ = 0;

@@ -22,40 +22,14 @@
 // run is reproducible from its seed.
 #include <algorithm>
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
-#include "../execution.hpp"
 #include "../strategy.hpp"
+#include "splitmix.hpp"
 
 namespace lockstep::detail {
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-// Whether thread `last`'s most recent step gave up its turn: a yield, a sleep, or a
-// try-operation that failed (read from the running execution's event log).
-bool gave_up_turn(thread_id last) {
-    const execution* ex = execution::current();
-    if (ex == nullptr) return false;
-    const auto events = ex->events();
-    for (auto it = events.rbegin(); it != events.rend(); ++it) {
-        if (it->op.kind == op_kind::choose) continue;  // choose() is not a scheduling step
-        if (it->thread != last) return false;
-        // By name, so that every try-operation counts (try_lock, try_acquire, their
-        // timed and shared variants, a queue's try_put and try_get).
-        const std::string_view kind = to_string(it->op.kind);
-        if (kind == "yield" || kind == "sleep") return true;
-        if (kind.starts_with("try_")) return it->has_value && it->value == 0;
-        return false;
-    }
-    return false;
-}
 
 class pct final : public strategy_base {
 public:
@@ -83,10 +57,10 @@ public:
         return true;
     }
 
-    std::size_t pick(std::span<const choice> choices) override {
+    std::size_t pick(std::span<const choice> choices, bool last_gave_up) override {
         for (const choice& c : choices)
             if (c.thread >= priority_.size() || priority_[c.thread] == unset) assign_initial(c.thread);
-        if (last_ != no_thread && gave_up_turn(last_)) priority_[last_] = --lowest_;
+        if (last_ != no_thread && last_gave_up) priority_[last_] = --lowest_;
 
         std::size_t index = highest(choices);
         if (choices.size() > 1) {

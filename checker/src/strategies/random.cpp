@@ -3,16 +3,10 @@
 #include <cstdint>
 
 #include "../strategy.hpp"
+#include "splitmix.hpp"
 
 namespace lockstep::detail {
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t& x) {
-    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 class random_search final : public strategy_base {
 public:
@@ -23,7 +17,7 @@ public:
         state_ = splitmix64(mix);
         return true;
     }
-    std::size_t pick(std::span<const choice> choices) override { return choices.size() > 1 ? below(choices.size()) : 0; }
+    std::size_t pick(std::span<const choice> choices, bool) override { return choices.size() > 1 ? below(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return below(n); }
 
 private:

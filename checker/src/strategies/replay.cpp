@@ -16,7 +16,7 @@ public:
         started_ = true;
         return true;
     }
-    std::size_t pick(std::span<const choice> choices) override {
+    std::size_t pick(std::span<const choice> choices, bool) override {
         return choices.size() > 1 ? follow(choices.size(), decision_shape(choices)) : 0;
     }
     std::size_t choose(std::size_t n) override { return follow(n, decision_shape(n)); }

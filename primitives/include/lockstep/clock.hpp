@@ -47,6 +47,7 @@ inline constexpr wait_condition never{[](const void*) { return false; }, nullptr
 inline void sleep_until_deadline(std::int64_t deadline, std::source_location where) {
     schedule_until({op_kind::sleep, thread_object(self()), where}, never, deadline);
     annotate(deadline);
+    no_progress();  // a sleeping loop is a polling loop: the scheduler treats it as a yield
 }
 
 } // namespace detail
