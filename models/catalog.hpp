@@ -11,6 +11,10 @@ std::span<const model> catalog();
 
 // S01 at any size (the benchmarks use larger ones).
 std::function<void()> lost_update(int threads, int increments);
+// T threads each doing K times lock / ++counter / unlock: (T*K)!/(K!)^T traces.
+std::function<void()> mutex_counter(int threads, int increments);
+// One thread stores to an atomic, N threads load it: 2^N traces.
+std::function<void()> readers(int n);
 
 // One function per model.
 model s01_lost_update();

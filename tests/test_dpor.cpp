@@ -14,36 +14,9 @@
 #include "program_generator.hpp"
 
 namespace {
+using lockstep::models::mutex_counter;
+using lockstep::models::readers;
 
-std::function<void()> mutex_counter(int threads, int increments) {
-    return [threads, increments] {
-        lockstep::mutex m("m");
-        int counter = 0;
-        std::vector<lockstep::thread> ts;
-        ts.reserve(static_cast<std::size_t>(threads));
-        for (int t = 0; t < threads; ++t)
-            ts.emplace_back([&] {
-                for (int k = 0; k < increments; ++k) {
-                    m.lock();
-                    ++counter;
-                    m.unlock();
-                }
-            });
-        for (auto& t : ts) t.join();
-        LOCKSTEP_ASSERT(counter == threads * increments);
-    };
-}
-
-std::function<void()> readers(int n) {
-    return [n] {
-        lockstep::atomic<int> x(0, "x");
-        std::vector<lockstep::thread> ts;
-        ts.reserve(static_cast<std::size_t>(n) + 1);
-        ts.emplace_back([&] { x.store(1); });
-        for (int r = 0; r < n; ++r) ts.emplace_back([&] { (void)x.load(); });
-        for (auto& t : ts) t.join();
-    };
-}
 
 lockstep::options dpor_options() {
     lockstep::options o;
