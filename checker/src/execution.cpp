@@ -2,6 +2,7 @@
 
 #include "report.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
@@ -122,6 +123,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     failure_.reset();
     redundant_ = false;
     hb_.reset();
+    explicit_syncs_.clear();
     lock_order_.reset();
     now_ = 0;
     spurious_ = spurious_by_default_;
@@ -329,7 +331,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // to go away, so it must not be evaluated until its next scheduling point.
     self.ready = {};
     events_.push_back({current_, op, 0, false});
-    if (hb_.active()) hb_.on_event(events_.back(), op.kind == op_kind::spawn ? objects_[op.object].thread : no_thread);
+    if (hb_.active()) track(events_.size() - 1);
     // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
     threads_[current_]->ready = {};
 }
@@ -428,7 +430,11 @@ std::size_t execution::decide(std::size_t n) {
 void execution::access_var(object_id var, bool write, std::source_location where) {
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
     if (!detect_races_) return;
-    if (!hb_.active()) activate_tracking(hb_, *this);
+    if (!hb_.active()) {
+        // Tracking starts at the first var access: catch up on the steps so far.
+        hb_.activate();
+        for (std::size_t i = 0; i < events_.size(); ++i) track(i);
+    }
     if (auto other = hb_.on_access(var, {current_, write, where, events_.size(), 0})) {
         fail(failure_kind::data_race,
              fmt::format("data race on {}: {} {}s it at {} (step {}), and {} {} it at {} (step {}); neither "
@@ -438,6 +444,23 @@ void execution::access_var(object_id var, bool write, std::source_location where
                          lockstep::detail::where(where), events_.size()),
              where);
     }
+}
+
+void execution::track(std::size_t i) {
+    const event& e = events_[i];
+    if (e.op.kind == op_kind::read || e.op.kind == op_kind::write) return;
+    const bool by_kind = e.op.object == no_object || objects_[e.op.object].kind != object_kind::barrier;
+    hb_.on_event(e, e.op.kind == op_kind::spawn ? objects_[e.op.object].thread : no_thread, by_kind);
+    // The synchronizations the step's primitive made itself, logged after it.
+    auto it = std::lower_bound(explicit_syncs_.begin(), explicit_syncs_.end(), i + 1,
+                               [](const explicit_sync& s, std::size_t after) { return s.after_events < after; });
+    for (; it != explicit_syncs_.end() && it->after_events == i + 1; ++it)
+        hb_.sync(it->thread, it->object, it->slot, it->observe, it->publish);
+}
+
+void execution::synchronize(object_id object, unsigned slot, bool observe, bool publish) {
+    explicit_syncs_.push_back({events_.size(), current_, object, slot, observe, publish});
+    if (hb_.active()) hb_.sync(current_, object, slot, observe, publish);
 }
 
 void execution::observe(std::string_view name, std::string value) {
@@ -507,6 +530,9 @@ void joined(thread_id t) { active("lockstep::thread").joined(t); }
 object_id thread_object(thread_id t) { return active("lockstep::thread").thread_object(t); }
 std::size_t decide(std::size_t n) { return active("a primitive").decide(n); }
 std::size_t choose(std::size_t n, std::source_location where) { return active("lockstep::choose").choose(n, where); }
+void synchronize(object_id object, unsigned slot, bool observe, bool publish) {
+    active("a primitive").synchronize(object, slot, observe, publish);
+}
 void access_var(object_id var, bool write, std::source_location where) {
     active("lockstep::var").access_var(var, write, where);
 }

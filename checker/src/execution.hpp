@@ -132,6 +132,7 @@ public:
 
     // Plain data: logs the access and checks it against happens-before.
     void access_var(object_id var, bool write, std::source_location where);
+    void synchronize(object_id object, unsigned slot, bool observe, bool publish);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_check_lock_order(bool on) { check_lock_order_ = on; }
     // The first lock-order cycle closed in the last run, if any.
@@ -152,6 +153,7 @@ private:
     void release_stacks();
     void give_control_to(thread_id next);
     std::string inversion_message() const;
+    void track(std::size_t event_index);  // happens-before of one logged step
 
     stack_pool& stacks_;
     std::uint64_t max_steps_;
@@ -180,6 +182,14 @@ private:
     fairness fairness_;
     thread_set enabled_;
     happens_before hb_;
+    struct explicit_sync {
+        std::size_t after_events;  // logged right after step after_events - 1
+        thread_id thread;
+        object_id object;
+        unsigned slot;
+        bool observe, publish;
+    };
+    std::vector<explicit_sync> explicit_syncs_;
     bool detect_races_ = true;
     bool check_lock_order_ = true;
     lock_order lock_order_;

@@ -1,13 +1,13 @@
 #include "happens_before.hpp"
 
-#include "execution.hpp"
+#include "execution.hpp"  // event
 
 namespace lockstep::detail {
 namespace {
 
-enum class sync : std::uint8_t { none, observe, publish, both };
+enum class sync_effect : std::uint8_t { none, observe, publish, both };
 
-sync effect(op_kind k) {
+sync_effect effect(op_kind k) {
     switch (k) {
     // Steps that touch no shared state.
     case op_kind::yield:
@@ -16,16 +16,16 @@ sync effect(op_kind k) {
     case op_kind::detach:
     case op_kind::access:
     case op_kind::read:
-    case op_kind::write: return sync::none;
+    case op_kind::write: return sync_effect::none;
     // Steps that only look.
     case op_kind::load:
     case op_kind::is_set:
     case op_kind::try_wait:
-    case op_kind::join: return sync::observe;
+    case op_kind::join: return sync_effect::observe;
     // Everything else both observes and publishes: exact for read-modify-writes,
     // locks and queues, and never weaker than C++ for the rest (it may hide a
     // race behind a failed try_lock, never invent one).
-    default: return sync::both;
+    default: return sync_effect::both;
     }
 }
 
@@ -35,6 +35,7 @@ void happens_before::reset() {
     active_ = false;
     for (std::size_t i = 0; i < threads_used_; ++i) threads_[i].clear();
     for (std::size_t i = 0; i < objects_used_; ++i) objects_[i].clear();
+    for (vector_clock& s : slots_) s.clear();
     for (std::size_t i = 0; i < vars_used_; ++i) {
         vars_[i].last_write = {};
         for (var_access& r : vars_[i].reads) r = {};
@@ -63,15 +64,15 @@ vector_clock& happens_before::object_clock(object_id o) {
     return objects_[o];
 }
 
-void happens_before::on_event(const event& e, thread_id spawned) {
+void happens_before::on_event(const event& e, thread_id spawned, bool by_kind) {
     vector_clock& c = thread_clock(e.thread);
     auto apply = [&](object_id o) {
-        if (o == no_object) return;
-        const sync s = effect(e.op.kind);
-        if (s == sync::none) return;
+        if (o == no_object || !by_kind) return;
+        const sync_effect s = effect(e.op.kind);
+        if (s == sync_effect::none) return;
         vector_clock& oc = object_clock(o);
-        if (s == sync::observe || s == sync::both) c.join(oc);
-        if (s == sync::publish || s == sync::both) oc.join(c);
+        if (s == sync_effect::observe || s == sync_effect::both) c.join(oc);
+        if (s == sync_effect::publish || s == sync_effect::both) oc.join(c);
     };
     apply(e.op.object);
     apply(e.op.other);
@@ -85,10 +86,15 @@ void happens_before::on_event(const event& e, thread_id spawned) {
     self.set(e.thread, self.at(e.thread) + 1);
 }
 
-template <class ThreadOf>
-void happens_before::activate(std::span<const event> so_far, ThreadOf thread_of) {
-    active_ = true;
-    for (const event& e : so_far) on_event(e, e.op.kind == op_kind::spawn ? thread_of(e.op.object) : no_thread);
+void happens_before::sync(thread_id t, object_id object, unsigned slot, bool observe, bool publish) {
+    const std::size_t k = std::size_t{object} * 2 + slot;
+    if (k >= slots_.size()) slots_.resize(k + 1);
+    vector_clock& c = thread_clock(t);
+    if (observe) c.join(slots_[k]);
+    if (publish) {
+        slots_[k].join(c);
+        c.set(t, c.at(t) + 1);  // what the thread does next is not part of what it published
+    }
 }
 
 std::optional<var_access> happens_before::on_access(object_id var, var_access now) {
@@ -112,9 +118,5 @@ std::optional<var_access> happens_before::on_access(object_id var, var_access no
     return std::nullopt;
 }
 
-// The execution's use of activate().
-void activate_tracking(happens_before& hb, const execution& ex) {
-    hb.activate(ex.events(), [&ex](object_id o) { return ex.object(o).thread; });
-}
 
 } // namespace lockstep::detail

@@ -50,10 +50,11 @@ class happens_before {
 public:
     void reset();
     bool active() const { return active_; }
-    // Starts tracking: replays the steps so far. `thread_of` maps a thread object to its thread.
-    template <class ThreadOf>
-    void activate(std::span<const event> so_far, ThreadOf thread_of);
-    void on_event(const event& e, thread_id spawned);
+    void activate() { active_ = true; }
+    // `by_kind`: synchronize through the step's objects by its kind (false for
+    // objects whose primitive calls sync() itself).
+    void on_event(const event& e, thread_id spawned, bool by_kind);
+    void sync(thread_id t, object_id object, unsigned slot, bool observe, bool publish);
     // Checks an access against the var's previous ones; returns the one it races with.
     std::optional<var_access> on_access(object_id var, var_access now);
 
@@ -70,11 +71,8 @@ private:
     std::vector<vector_clock> threads_;
     std::vector<vector_clock> objects_;
     std::vector<var_state> vars_;  // indexed by object id
+    std::vector<vector_clock> slots_;  // object id * 2 + slot
     std::size_t threads_used_ = 0, objects_used_ = 0, vars_used_ = 0;
 };
-
-class execution;
-// Starts tracking in `ex` from the steps it has taken so far.
-void activate_tracking(happens_before& hb, const execution& ex);
 
 } // namespace lockstep::detail

@@ -57,6 +57,7 @@ public:
     void wait(arrival_token&& token, std::source_location where = std::source_location::current()) const {
         const std::uint64_t phase = token.phase_;
         detail::schedule({detail::op_kind::wait, id_, where}, detail::until([this, phase] { return phase_ != phase; }));
+        detail::synchronize(id_, phase % 2, true, false);
     }
     void arrive_and_wait(std::source_location where = std::source_location::current()) {
         detail::schedule({detail::op_kind::arrive_and_wait, id_, where});
@@ -87,6 +88,10 @@ private:
         arrived_ += n;
         dropped_ += dropping;
         detail::annotate(static_cast<std::int64_t>(phase));
+        // Happens-before by phase: an arrival publishes into its phase's clock; the
+        // last one, and every waiter released, observes it. Phases alternate between
+        // two clocks, so a waiter of phase p never sees arrivals of phase p+1.
+        detail::synchronize(id_, phase % 2, arrived_ == expected_, true);
         if (arrived_ == expected_) {
             completion_();  // the last arriving thread runs it, before anyone is released
             expected_ -= dropped_;

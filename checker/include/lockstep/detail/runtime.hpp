@@ -86,5 +86,9 @@ void observe(std::string_view name, std::string value);
 // A read or write of plain shared data (lockstep::var): not a scheduling point;
 // checked against happens-before, a race is a data_race failure.
 void access_var(object_id var, bool write, std::source_location where);
+// Happens-before that an operation's kind cannot express (a barrier's phases):
+// joins the thread's clock with the clock `slot` of `object`. Steps on objects
+// that call it get no synchronization from their kind.
+void synchronize(object_id object, unsigned slot, bool observe, bool publish);
 
 } // namespace lockstep::detail
