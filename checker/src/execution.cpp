@@ -59,8 +59,7 @@ void execution::set_spurious_wakeups(bool on) {
 void execution::release_stacks() {
     for (std::size_t i = 0; i < thread_count_; ++i) {
         thread_state& t = *threads_[i];
-        // A thread a failure cut short keeps its stack: see stack_pool::abandon.
-        if (t.has_stack) (t.finished ? stacks_.give_back(t.memory) : stacks_.abandon(t.memory));
+        if (t.has_stack) stacks_.give_back(t.memory);
         t.has_stack = false;
     }
 }
@@ -142,6 +141,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
 
     execution* outer = running;
     running = this;
+    const model_allocations_unchecked unchecked;
     if (sigsetjmp(overflow_landing_, 0) == 0) {
         in_fiber_ = true;
         switch_fiber(explorer_, m.context);

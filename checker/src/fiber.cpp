@@ -78,15 +78,16 @@ void stack_pool::give_back(stack s) {
     free_.push_back(s);
 }
 
-void stack_pool::abandon(stack s) {
+model_allocations_unchecked::model_allocations_unchecked() {
 #if LOCKSTEP_ASAN
-    if (kept_ < 4096) {
-        ++kept_;
-        __lsan_register_root_region(s.usable_bottom(), static_cast<std::size_t>(s.top() - s.usable_bottom()));
-        return;  // never unmapped: what it points to stays reachable
-    }
+    __lsan_disable();
 #endif
-    give_back(s);
+}
+
+model_allocations_unchecked::~model_allocations_unchecked() {
+#if LOCKSTEP_ASAN
+    __lsan_enable();
+#endif
 }
 
 void start_fiber(fiber& f, const stack& s, char* reserved_top, fiber_entry entry) {

@@ -30,17 +30,22 @@ public:
 
     stack take();
     void give_back(stack s);
-    // The stack of a thread whose execution failed: its frames were never
-    // unwound, so what they own is only reachable from it. Under
-    // LeakSanitizer it is kept mapped and scanned (up to a limit) rather than
-    // reported as leaked by design; otherwise it is simply reused.
-    void abandon(stack s);
     std::size_t usable_size() const { return usable_; }
 
 private:
     std::size_t usable_;
     std::vector<stack> free_;
-    std::size_t kept_ = 0;
+};
+
+// While a model runs, LeakSanitizer does not track what it allocates: a failed
+// execution is abandoned, not unwound, so what its threads own leaks by design.
+// (Allocations on the explorer's side stay checked.)
+class model_allocations_unchecked {
+public:
+    model_allocations_unchecked();
+    ~model_allocations_unchecked();
+    model_allocations_unchecked(const model_allocations_unchecked&) = delete;
+    model_allocations_unchecked& operator=(const model_allocations_unchecked&) = delete;
 };
 
 // The C++ runtime keeps the exceptions in flight per OS thread; each fiber gets

@@ -40,9 +40,10 @@ bool outcome_order::operator()(const std::string& a, const std::string& b) const
 }
 
 std::string result::describe() const {
-    std::string out = fmt::format("{}: {} executions, {} steps{}{}\n", ok() ? "ok" : "FAILED", executions, steps,
+    std::string out = fmt::format("{}: {} executions, {} steps{}{}{}\n", ok() ? "ok" : "FAILED", executions, steps,
                                   complete ? ", complete" : "",
-                                  failed_executions > 1 ? fmt::format(", {} failed", failed_executions) : "");
+                                  failed_executions > 1 ? fmt::format(", {} failed", failed_executions) : "",
+                                  redundant_executions > 0 ? fmt::format(", {} redundant", redundant_executions) : "");
     for (const auto& [name, values] : outcomes) {
         out += fmt::format("outcome {}:", name);
         for (const auto& [value, count] : values) out += fmt::format(" {} (x{})", value, count);
