@@ -15,27 +15,6 @@ namespace {
 lockstep::result run(std::function<void()> model, lockstep::options o = {}) { return lockstep::explore(std::move(model), o); }
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-// Publishes `data` from a writer to a reader through `sync`; exhaustive search
-// must find no race. Without the synchronization it must find one.
-template <class Publish, class Receive>
-lockstep::result publish(Publish p, Receive r) {
-    return run([&] {
-        lockstep::var<int> data(0, "data");
-        std::function<void()> pub = [&] {
-            data = 42;
-            p();
-        };
-        std::function<void()> rec = [&] {
-            r();
-            LOCKSTEP_ASSERT(data.get() == 42);
-        };
-        lockstep::thread writer(lockstep::thread_name("writer"), pub);
-        lockstep::thread reader(lockstep::thread_name("reader"), rec);
-        writer.join();
-        reader.join();
-    });
-}
-
 } // namespace
 
 TEST_CASE("an unlocked counter of plain data is a data race naming both accesses") {
