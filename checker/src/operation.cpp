@@ -10,7 +10,6 @@ std::string_view to_string(object_kind kind) {
     case object_kind::condition_variable: return "condition_variable";
     case object_kind::semaphore: return "semaphore";
     case object_kind::atomic: return "atomic";
-    case object_kind::model: return "model";
     case object_kind::timed_mutex: return "timed_mutex";
     case object_kind::recursive_timed_mutex: return "recursive_timed_mutex";
     case object_kind::shared_mutex: return "shared_mutex";

@@ -20,10 +20,6 @@ public:
         const std::size_t w = t >> 6;
         if (w < words_.size()) words_[w] &= ~bit(t);
     }
-    bool contains(thread_id t) const {
-        const std::size_t w = t >> 6;
-        return w < words_.size() && (words_[w] & bit(t));
-    }
     bool intersects(const thread_set& o) const {
         const std::size_t n = std::min(words_.size(), o.words_.size());
         for (std::size_t i = 0; i < n; ++i)
@@ -32,10 +28,6 @@ public:
     }
     void keep_only(const thread_set& o) {  // this &= o
         for (std::size_t i = 0; i < words_.size(); ++i) words_[i] &= i < o.words_.size() ? o.words_[i] : 0;
-    }
-    void add(const thread_set& o) {  // this |= o
-        if (o.words_.size() > words_.size()) words_.resize(o.words_.size(), 0);
-        for (std::size_t i = 0; i < o.words_.size(); ++i) words_[i] |= o.words_[i];
     }
     // this |= (a | b) & ~c
     void add_difference(const thread_set& a, const thread_set& b, const thread_set& c) {

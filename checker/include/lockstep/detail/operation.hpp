@@ -12,7 +12,7 @@ inline constexpr thread_id no_thread = ~thread_id{0};
 inline constexpr object_id no_object = ~object_id{0};
 
 enum class object_kind : std::uint8_t {
-    thread, mutex, recursive_mutex, condition_variable, semaphore, atomic, model,
+    thread, mutex, recursive_mutex, condition_variable, semaphore, atomic,
     timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
     event, latch, barrier, queue, thread_local_slot,
     var,
