@@ -20,6 +20,7 @@ std::span<const model> catalog() {
         s06_try_update_v2(),
         s07_try_update_clean(),
         s08_ab_ba_deadlock(),
+        s08_ab_ba_by_request(),
         s09_lock_ordering(),
         s10_multi_lock(),
         s10_multi_lock_unsorted(),

@@ -26,6 +26,7 @@ model s02_manual_acquire();
 model s05_transfer_self_deadlock();
 model s05_transfer_recursive();
 model s08_ab_ba_deadlock();
+model s08_ab_ba_by_request();
 model s09_lock_ordering();
 model s18_condition_while();
 model s19_if_instead_of_while();

@@ -29,6 +29,34 @@ model s08_ab_ba_deadlock() {
     return m;
 }
 
+// S08 as two code paths that run on different requests: each execution takes
+// only one path (the request is input, a choose), so none deadlocks and none
+// shows both orders. The orders joined across executions still form the cycle.
+model s08_ab_ba_by_request() {
+    model m;
+    m.scenario = "S08";
+    m.name = "s08_ab_ba_by_request";
+    m.summary = "A then B on one request, B then A on another: the cycle spans executions";
+    m.expected_failure = failure_kind::lock_order_inversion;
+    m.body = [] {
+        lockstep::mutex lock_a("lock_a"), lock_b("lock_b");
+        const std::size_t request = lockstep::choose(2);
+        lockstep::thread t1(thread_name("T1"), [&] {
+            if (request != 0) return;
+            lockstep::lock_guard a(lock_a);
+            lockstep::lock_guard b(lock_b);
+        });
+        lockstep::thread t2(thread_name("T2"), [&] {
+            if (request != 1) return;
+            lockstep::lock_guard b(lock_b);
+            lockstep::lock_guard a(lock_a);
+        });
+        t1.join();
+        t2.join();
+    };
+    return m;
+}
+
 model s09_lock_ordering() {
     model m;
     m.scenario = "S09";

@@ -1,5 +1,4 @@
-// Happens-before through every primitive, data races on lockstep::var, and
-// lock-order inversions.
+// Happens-before through every primitive, and data races on lockstep::var.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -227,71 +226,4 @@ TEST_CASE("race detection can be turned off") {
         },
         o);
     CHECK(r.ok());
-}
-
-TEST_CASE("lock-order inversion is reported even when no explored execution deadlocks") {
-    const lockstep::model* s08 = nullptr;
-    for (const auto& m : lockstep::models::catalog())
-        if (m.name == "s08_ab_ba_deadlock") s08 = &m;
-    REQUIRE(s08);
-    lockstep::options o;
-    o.max_executions = 1;  // the first execution runs T1 to its end, then T2: no deadlock
-    const auto r = lockstep::explore(s08->body, o);
-    REQUIRE(r.failure);
-    CHECK(r.failure->kind == failure_kind::lock_order_inversion);
-    CHECK(contains(r.failure->message, "lock_a -> lock_b -> lock_a"));
-    CHECK(contains(r.failure->message, "T1 takes lock_b (at models/s08_s09_lock_order.cpp:"));
-    CHECK(contains(r.failure->message, "T2 takes lock_a (at models/s08_s09_lock_order.cpp:"));
-    // It replays, report and all.
-    const auto again = lockstep::replay(s08->body, r.failure->token);
-    REQUIRE(again.failure);
-    CHECK(again.failure->report() == r.failure->report());
-
-    // Exhaustive search finds the deadlock itself, which is the more useful report.
-    const auto full = lockstep::explore(s08->body);
-    REQUIRE(full.failure);
-    CHECK(full.failure->kind == failure_kind::deadlock);
-
-    // As a warning.
-    o.lock_order = lockstep::lock_order_check::warning;
-    const auto warned = lockstep::explore(s08->body, o);
-    CHECK(warned.ok());
-    REQUIRE(warned.warnings.size() == 1);
-    CHECK(contains(warned.warnings[0], "lock-order inversion"));
-}
-
-TEST_CASE("lock orders made safe by a common outer lock, and try_lock, are not inversions") {
-    const auto gated = run([] {
-        lockstep::mutex gate("gate"), a("a"), b("b");
-        lockstep::thread t1([&] {
-            lockstep::lock_guard g(gate);
-            lockstep::lock_guard x(a);
-            lockstep::lock_guard y(b);
-        });
-        lockstep::thread t2([&] {
-            lockstep::lock_guard g(gate);
-            lockstep::lock_guard y(b);
-            lockstep::lock_guard x(a);
-        });
-        t1.join();
-        t2.join();
-    });
-    CHECK(gated.ok());
-    CHECK(gated.complete);
-
-    const auto trying = run([] {
-        lockstep::mutex a("a"), b("b");
-        lockstep::thread t1([&] {
-            lockstep::lock_guard x(a);
-            if (b.try_lock()) b.unlock();
-        });
-        lockstep::thread t2([&] {
-            lockstep::lock_guard y(b);
-            if (a.try_lock()) a.unlock();
-        });
-        t1.join();
-        t2.join();
-    });
-    CHECK(trying.ok());
-    CHECK(trying.complete);
 }

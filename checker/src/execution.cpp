@@ -85,11 +85,41 @@ object_id execution::add_object(object_kind kind, std::string_view name, std::so
     o.ordinal = ++ordinals_[static_cast<std::size_t>(kind)];
     o.name.assign(name);
     o.created = created;
+    o.creator = current_;
     o.thread = no_thread;
     o.owner = no_thread;
     o.depth = 0;
     o.contended = 0;
     return static_cast<object_id>(object_count_++);
+}
+
+namespace {
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15 + (h << 6) + (h >> 2);
+    h ^= h >> 31;
+    h *= 0xbf58476d1ce4e5b9;
+    return h ^ (h >> 29);
+}
+
+bool same_site(std::source_location a, std::source_location b) {
+    return a.line() == b.line() && a.column() == b.column() &&
+           (a.file_name() == b.file_name() || std::string_view(a.file_name()) == b.file_name());
+}
+} // namespace
+
+std::uint64_t execution::stable_key(object_id o) const {
+    if (stable_keys_.size() < object_count_) stable_keys_.resize(object_count_, 0);
+    if (stable_keys_[o] != 0) return stable_keys_[o];
+    const object_info& info = objects_[o];
+    std::uint64_t key = info.creator == no_thread ? 1 : stable_key(threads_[info.creator]->object);
+    std::uint64_t nth = 0;  // among the creator's objects of this kind made at this site
+    for (object_id p = 0; p < o; ++p)
+        if (objects_[p].creator == info.creator && objects_[p].kind == info.kind && same_site(objects_[p].created, info.created))
+            ++nth;
+    key = mix(key, static_cast<std::uint64_t>(info.kind));
+    for (const char* c = info.created.file_name(); *c != 0; ++c) key = mix(key, static_cast<unsigned char>(*c));
+    key = mix(mix(mix(key, info.created.line()), info.created.column()), nth);
+    return stable_keys_[o] = key == 0 ? 1 : key;
 }
 
 thread_id execution::new_thread(std::string_view name, std::source_location created) {
@@ -98,6 +128,7 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     thread_state& t = *threads_[id];
     t.name.assign(name);
     t.object = add_object(object_kind::thread, {}, created);
+    if (id == 0) objects_[t.object].creator = no_thread;
     objects_[t.object].thread = id;
     t.parent = no_thread;
     t.pending = {};
@@ -124,6 +155,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     hb_.reset();
     explicit_syncs_.clear();
     lock_order_.reset();
+    stable_keys_.clear();
     now_ = 0;
     spurious_ = spurious_by_default_;
     fairness_.reset();
@@ -216,17 +248,10 @@ void execution::no_thread_can_move() {
 // Built in a function of its own: fail() never returns, so locals of its caller
 // would never be destroyed.
 std::string execution::inversion_message() const {
-    std::string edges;
+    std::vector<edge_text> edges;
     for (const lock_edge& e : lock_order_.cycle())
-        edges += fmt::format("\n    {} takes {} (at {}) while holding {} (taken at {})", thread_label(e.thread),
-                             object_label(e.to), lockstep::detail::where(e.to_site), object_label(e.from),
-                             lockstep::detail::where(e.from_site));
-    std::vector<std::string> names;
-    for (const lock_edge& e : lock_order_.cycle()) names.push_back(object_label(e.from));
-    names.push_back(object_label(lock_order_.cycle().front().from));
-    return fmt::format("lock-order inversion: {} are taken in a cycle of orders, a potential deadlock under another "
-                       "timing:{}",
-                       fmt::join(names, " -> "), edges);
+        edges.push_back({thread_label(e.thread), object_label(e.from), object_label(e.to), e.from_site, e.to_site, {}});
+    return describe_inversion(edges, 1);
 }
 
 void execution::give_control_to(thread_id next) {
@@ -368,7 +393,7 @@ void execution::acquired(object_id lock, std::source_location where) {
         held_.clear();
         for (object_id h = 0; h < object_count_; ++h)
             if (objects_[h].owner == current_) held_.push_back({h, objects_[h].owned_since});
-        lock_order_.on_acquire(current_, lock, where, held_);
+        lock_order_.on_acquire(current_, lock, where, held_, events_.size());
     }
     o.owner = current_;
     o.depth = 1;

@@ -27,7 +27,8 @@ struct object_info {
     std::uint32_t ordinal = 0;  // per kind, in creation order: the default name
     std::string name;           // given by the user, or empty
     std::source_location created{};
-    thread_id thread = no_thread;  // for thread objects
+    thread_id creator = no_thread;  // the thread that created it; none for the main thread
+    thread_id thread = no_thread;   // for thread objects
     // Locks: who holds it, how deep, since when.
     thread_id owner = no_thread;
     std::uint32_t depth = 0;
@@ -135,8 +136,12 @@ public:
     void synchronize(object_id object, unsigned slot, bool observe, bool publish);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_check_lock_order(bool on) { check_lock_order_ = on; }
-    // The first lock-order cycle closed in the last run, if any.
+    // The first lock-order cycle closed in the last run, if any, and every edge it saw.
     const std::vector<lock_edge>& lock_order_cycle() const { return lock_order_.cycle(); }
+    const std::vector<lock_edge>& lock_order_edges() const { return lock_order_.edges(); }
+    // Names an object the same way in every execution: by who created it where,
+    // not by creation order across threads, which the schedule changes.
+    std::uint64_t stable_key(object_id o) const;
 
     void stack_overflowed();  // from the SIGSEGV handler
     bool in_guard_page(const void* address) const;
@@ -168,6 +173,7 @@ private:
     std::vector<object_info> objects_;  // reused across runs
     std::size_t object_count_ = 0;
     std::uint32_t ordinals_[32]{};
+    mutable std::vector<std::uint64_t> stable_keys_;  // computed on demand, 0 = not yet
     std::int64_t now_ = 0;  // the logical clock, in nanoseconds
     bool spurious_ = false;
     bool spurious_by_default_ = false;

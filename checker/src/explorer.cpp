@@ -11,6 +11,7 @@
 #include <lockstep/explore.hpp>
 
 #include "execution.hpp"
+#include "lock_order_history.hpp"
 #include "report.hpp"
 
 namespace lockstep {
@@ -125,6 +126,59 @@ void verify(const std::function<void()>& model, execution& ex, failure& f, const
     f.text = text;
 }
 
+// A lock-order cycle joined from several executions. Replays them (the compound
+// token) and reports the cycle with each execution's steps up to its part of it;
+// if the replay does not show the cycle again, the model is nondeterministic.
+failure joined_inversion(const std::function<void()>& model, execution& ex, const std::string& token,
+                         const options& opts) {
+    const std::vector<std::string> parts = token_parts(token);
+    const auto replay_part = [&](const std::string& part) {
+        std::uint64_t max_steps = 0;
+        auto again = make_replay(part, max_steps);
+        again->next_execution();
+        ex.run(model, *again);
+        return !again->problem() && (!ex.failure() || ex.failure()->kind == failure_kind::lock_order_inversion);
+    };
+    lock_order_history history;
+    bool replayed = true;
+    for (const std::string& part : parts) {
+        replayed = replay_part(part) && replayed;
+        history.absorb(ex);
+    }
+    failure f;
+    f.token = token;
+    const std::string model_name = opts.name.empty() ? "model" : opts.name;
+    if (!replayed || history.cycle().empty() || history.cycle_token() != token) {
+        f.kind = failure_kind::nondeterminism;
+        f.message = "the model is nondeterministic: replaying the executions that took locks in a cycle of orders "
+                    "did not show the cycle again";
+        f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n", model_name, f.message);
+        return f;
+    }
+    const std::vector<history_edge>& cycle = history.cycle();
+    std::vector<edge_text> edges;
+    for (const history_edge& e : cycle)
+        edges.push_back({e.thread_label, e.from_label, e.to_label, e.from_site, e.to_site,
+                         parts.size() > 1 ? fmt::format(", in execution {}", e.part + 1) : std::string()});
+    f.kind = failure_kind::lock_order_inversion;
+    f.message = describe_inversion(edges, parts.size());
+    f.location = where(cycle.back().to_site);
+    f.text = fmt::format("lockstep: {} in {}\n  {}\n", to_string(f.kind), model_name, f.message);
+    if (parts.size() > 1)
+        f.text += fmt::format("  No one execution took the locks in all these orders; each did its part:\n");
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        std::size_t upto = 0;
+        for (const history_edge& e : cycle)
+            if (e.part == p) upto = std::max(upto, e.step);
+        replay_part(parts[p]);
+        f.text += fmt::format("\nexecution {} of {} ({}), up to its last acquisition in the cycle:\n", p + 1,
+                              parts.size(), parts[p]);
+        f.text += render_trace(ex, upto);
+    }
+    f.text += "\n" + replay_line(token, opts) + "\n";
+    return f;
+}
+
 void write_failure_file(const failure& f, const options& opts) {
     if (opts.failure_dir.empty()) return;
     std::error_code ec;
@@ -146,6 +200,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
     ex.allow_spurious_wakeups_by_default(opts.spurious_wakeups);
     std::optional<failure> inversion;  // waits in case the exploration finds something worse
+    lock_order_history lock_orders;    // joined over the executions, for cycles no one of them shows
 
     result r;
     std::uint64_t budget = opts.max_executions;
@@ -157,6 +212,10 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
         r.steps += ex.events().size();
         if (ex.redundant()) ++r.redundant_executions;
         for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
+        const bool whole = !ex.redundant() && !strategy.problem();  // its token replays it
+        if (opts.lock_order != lock_order_check::off && whole &&
+            (!ex.failure() || ex.failure()->kind == failure_kind::lock_order_inversion))
+            lock_orders.absorb(ex);
 
         if (auto problem = strategy.problem(); problem && !ex.failure() && opts.strategy != strategy::replay) {
             failure f;
@@ -188,8 +247,11 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
         }
         if (opts.stop_on_failure) break;
     }
+    r.contention = ex.contention();
+    if (!inversion && !r.failure && !lock_orders.cycle().empty() && !strategy.problem())
+        inversion = joined_inversion(model, ex, lock_orders.cycle_token(), opts);
     if (inversion && !r.failure) {
-        if (opts.lock_order == lock_order_check::warning) {
+        if (opts.lock_order == lock_order_check::warning && inversion->kind == failure_kind::lock_order_inversion) {
             r.warnings.push_back(inversion->message);
         } else {
             write_failure_file(*inversion, opts);
@@ -197,7 +259,6 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             r.failure = std::move(inversion);
         }
     }
-    r.contention = ex.contention();
     r.complete = strategy.complete();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
@@ -269,7 +330,7 @@ result replay(std::function<void()> model, std::string_view token, options opts)
     std::uint64_t max_steps = 0;
     auto strategy = make_replay(token, max_steps);
     opts.strategy = strategy::replay;
-    opts.max_executions = 1;
+    opts.max_executions = 0;  // one per part of the token
     result r = run(model, opts, *strategy, max_steps, false);
     if (auto problem = strategy->problem()) throw token_error(*problem);
     return r;

@@ -2,51 +2,48 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "lock_cycle.hpp"
+#include "report.hpp"
+
 namespace lockstep::detail {
 
-void lock_order::on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held) {
+void lock_order::on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held,
+                            std::size_t step) {
     if (held.empty()) return;
-    std::vector<object_id> gates;
-    for (const held_lock& h : held) gates.push_back(h.lock);
     for (const held_lock& h : held) {
         if (h.lock == lock) continue;
+        std::vector<object_id> edge_gates;
+        for (const held_lock& g : held)
+            if (g.lock != h.lock) edge_gates.push_back(g.lock);
+        // The same order under other gates is another edge: it may be the unguarded one.
         const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const lock_edge& e) {
-            return e.from == h.lock && e.to == lock && e.thread == t;
+            return e.from == h.lock && e.to == lock && e.thread == t && e.gates == edge_gates;
         });
         if (known) continue;
-        std::vector<object_id> edge_gates;
-        for (object_id g : gates)
-            if (g != h.lock) edge_gates.push_back(g);
-        edges_.push_back({h.lock, lock, t, h.since, where, std::move(edge_gates)});
+        edges_.push_back({h.lock, lock, t, h.since, where, std::move(edge_gates), step});
         if (!cycle_.empty()) continue;
-
-        // Does the new edge close a cycle: a path lock -> ... -> h.lock?
-        std::vector<const lock_edge*> path;
-        std::vector<object_id> seen;
-        if (!find_path(lock, h.lock, path, seen)) continue;
-        path.push_back(&edges_.back());
-        const bool several_threads = std::any_of(path.begin(), path.end(), [&](const lock_edge* e) { return e->thread != t; });
-        bool gated = false;
-        for (object_id g : path.front()->gates)
-            gated = gated || std::all_of(path.begin(), path.end(), [&](const lock_edge* e) {
-                        return std::find(e->gates.begin(), e->gates.end(), g) != e->gates.end();
-                    });
-        if (several_threads && !gated)
-            for (const lock_edge* e : path) cycle_.push_back(*e);
+        const std::span<const lock_edge> before(edges_.data(), edges_.size() - 1);
+        for (const lock_edge* e : find_cycle(before, edges_.back())) cycle_.push_back(*e);
     }
 }
 
-bool lock_order::find_path(object_id from, object_id to, std::vector<const lock_edge*>& path,
-                           std::vector<object_id>& seen) const {
-    if (std::find(seen.begin(), seen.end(), from) != seen.end()) return false;
-    seen.push_back(from);
-    for (const lock_edge& e : edges_) {
-        if (e.from != from || &e == &edges_.back()) continue;
-        path.push_back(&e);
-        if (e.to == to || find_path(e.to, to, path, seen)) return true;
-        path.pop_back();
-    }
-    return false;
+std::string describe_inversion(std::span<const edge_text> cycle, std::size_t executions) {
+    std::string names;
+    for (const edge_text& e : cycle) names += e.from + " -> ";
+    names += cycle.front().from;
+    std::string edges;
+    for (const edge_text& e : cycle)
+        edges += fmt::format("\n    {} takes {} (at {}) while holding {} (taken at {}){}", e.thread, e.to,
+                             where(e.to_site), e.from, where(e.from_site), e.seen);
+    if (executions <= 1)
+        return fmt::format("lock-order inversion: {} are taken in a cycle of orders, a potential deadlock under "
+                           "another timing:{}",
+                           names, edges);
+    return fmt::format("lock-order inversion: {} are taken in a cycle of orders across {} executions, a potential "
+                       "deadlock if those paths run at the same time:{}",
+                       names, executions, edges);
 }
 
 } // namespace lockstep::detail

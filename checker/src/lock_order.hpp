@@ -3,8 +3,8 @@
 // acquisition made while holding other locks adds edges held -> acquired. A
 // cycle between different threads is a potential deadlock, even in an execution
 // that did not deadlock, unless one lock (a gate) is held on every edge of it.
-// Edges are kept per execution, so the failure replays from the execution's token.
-#include <optional>
+// This is the graph of one execution, whose cycles replay from its token;
+// lock_order_history joins the graphs of every execution of an exploration.
 #include <source_location>
 #include <span>
 #include <string>
@@ -23,20 +23,30 @@ struct lock_edge {
     object_id from, to;
     thread_id thread;
     std::source_location from_site, to_site;
-    std::vector<object_id> gates;  // other locks held at the acquisition
+    std::vector<object_id> gates;  // other locks held at the acquisition, in id order
+    std::size_t step = 0;          // the acquisition's step number in its execution
 };
+
+// One edge of a cycle as a report spells it; `seen` says where, for a cycle
+// joined from several executions.
+struct edge_text {
+    std::string thread, from, to;
+    std::source_location from_site, to_site;
+    std::string seen;
+};
+// The message of a lock-order inversion; `executions` > 1 for a joined cycle.
+std::string describe_inversion(std::span<const edge_text> cycle, std::size_t executions);
 
 class lock_order {
 public:
     void reset() { edges_.clear(), cycle_.clear(); }
-    void on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held);
+    void on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held,
+                    std::size_t step);
+    const std::vector<lock_edge>& edges() const { return edges_; }
     // The first cycle closed in this execution: its edges in order, empty if none.
     const std::vector<lock_edge>& cycle() const { return cycle_; }
 
 private:
-    bool find_path(object_id from, object_id to, std::vector<const lock_edge*>& path,
-                   std::vector<object_id>& seen) const;
-
     std::vector<lock_edge> edges_;
     std::vector<lock_edge> cycle_;
 };

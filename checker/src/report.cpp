@@ -96,8 +96,9 @@ private:
     std::vector<std::array<std::string, 5>> rows_;
 };
 
-std::string interleaving(const execution& ex) {
-    const auto events = ex.events();
+// The first `count` steps of the execution.
+std::string interleaving(const execution& ex, std::size_t count) {
+    const auto events = ex.events().first(std::min(count, ex.events().size()));
     trace_table table(ex);
     std::string heading = fmt::format("interleaving ({} steps):\n", events.size());
     constexpr std::size_t head = 20;
@@ -218,13 +219,15 @@ std::string replay_line(std::string_view token, const options& opts) {
     return fmt::format("replay: lockstep::replay(model, \"{}\")", token);
 }
 
+std::string render_trace(const execution& ex, std::size_t steps) { return interleaving(ex, steps); }
+
 std::string render_report(const execution& ex, std::string_view token, const options& opts) {
     const failure_record& f = *ex.failure();
     std::string out = fmt::format("lockstep: {} in {}\n", to_string(f.kind), opts.name.empty() ? "model" : opts.name);
     out += fmt::format("  {}\n", f.message);
     if (f.where.line() != 0)
         out += fmt::format("  at {} (thread {}, after step {})\n", where(f.where), ex.thread_label(f.thread), f.step);
-    out += "\n" + interleaving(ex) + "\n" + thread_states(ex);
+    out += "\n" + interleaving(ex, ex.events().size()) + "\n" + thread_states(ex);
     if (f.kind == failure_kind::deadlock || f.kind == failure_kind::self_deadlock) {
         const std::string cycle = wait_cycle(ex);
         if (!cycle.empty()) out += "\n" + cycle;

@@ -15,6 +15,9 @@ std::string where(std::source_location loc);
 // The report of the failure `ex` ended with; `token` replays it.
 std::string render_report(const execution& ex, std::string_view token, const options& opts);
 
+// The interleaving of the first `steps` steps of the last run of `ex`.
+std::string render_trace(const execution& ex, std::size_t steps);
+
 // The line that replays a failure.
 std::string replay_line(std::string_view token, const options& opts);
 

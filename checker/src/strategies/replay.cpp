@@ -1,6 +1,11 @@
 // Follows a token's schedule, checking that the model offers the same options.
+// A compound token ("ls1-A+ls1-B", a lock-order cycle seen across executions)
+// runs one execution per part, in order.
 #include <fmt/format.h>
 
+#include <lockstep/token_error.hpp>
+
+#include "../lock_order_history.hpp"
 #include "../strategy.hpp"
 #include "../token.hpp"
 
@@ -9,11 +14,16 @@ namespace {
 
 class replay final : public strategy_base {
 public:
-    explicit replay(recorded_schedule s) : schedule_(std::move(s)) {}
+    explicit replay(std::vector<recorded_schedule> parts) : parts_(std::move(parts)) {}
 
     bool next_execution() override {
-        if (started_) return false;
+        if (started_) {
+            if (!problem_) problem_ = part_problem();
+            if (++part_ == parts_.size()) return false;
+        }
         started_ = true;
+        position_ = 0;
+        shape_ = shape_seed;
         return true;
     }
     std::size_t pick(std::span<const choice> choices, bool) override {
@@ -24,34 +34,44 @@ public:
 
     std::optional<std::string> problem() const override {
         if (problem_) return problem_;
-        if (position_ != schedule_.choices.size() || shape_ != schedule_.shape)
-            return fmt::format("the token does not fit this model: it was recorded for another model, another "
-                               "version of it, or with other options ({} of its {} decisions were used)",
-                               position_, schedule_.choices.size());
+        if (part_ < parts_.size()) return part_problem();
         return std::nullopt;
     }
 
 private:
+    std::optional<std::string> part_problem() const {
+        const recorded_schedule& schedule = parts_[part_];
+        if (position_ == schedule.choices.size() && shape_ == schedule.shape) return std::nullopt;
+        return fmt::format("the token does not fit this model: {}it was recorded for another model, another "
+                           "version of it, or with other options ({} of its {} decisions were used)",
+                           in_part(), position_, schedule.choices.size());
+    }
+    std::string in_part() const {
+        return parts_.size() > 1 ? fmt::format("in part {} of the token, ", part_ + 1) : std::string();
+    }
+
     std::size_t follow(std::size_t n, std::uint32_t shape) {
+        const recorded_schedule& schedule = parts_[part_];
         shape_ = shape_step(shape_, shape);
-        if (position_ >= schedule_.choices.size()) {
+        if (position_ >= schedule.choices.size()) {
             if (!problem_)
-                problem_ = fmt::format("the token does not fit this model: it ends after {} decisions but the "
+                problem_ = fmt::format("the token does not fit this model: {}it ends after {} decisions but the "
                                        "model asks for more",
-                                       schedule_.choices.size());
+                                       in_part(), schedule.choices.size());
             return 0;
         }
-        const std::uint32_t c = schedule_.choices[position_++];
+        const std::uint32_t c = schedule.choices[position_++];
         if (c >= n) {
             if (!problem_)
-                problem_ = fmt::format("the token does not fit this model: decision {} takes option {} of {}",
-                                       position_, c + 1, n);
+                problem_ = fmt::format("the token does not fit this model: {}decision {} takes option {} of {}",
+                                       in_part(), position_, c + 1, n);
             return 0;
         }
         return c;
     }
 
-    recorded_schedule schedule_;
+    std::vector<recorded_schedule> parts_;
+    std::size_t part_ = 0;
     std::size_t position_ = 0;
     std::uint32_t shape_ = shape_seed;
     bool started_ = false;
@@ -61,9 +81,19 @@ private:
 } // namespace
 
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps) {
-    recorded_schedule s = decode_token(token);
-    max_steps = s.max_steps;
-    return std::make_unique<replay>(std::move(s));
+    std::vector<recorded_schedule> parts;
+    for (const std::string& part : token_parts(token)) {
+        try {
+            parts.push_back(decode_token(part));
+        } catch (const token_error& e) {
+            if (parts.empty() && part.size() == token.size()) throw;
+            throw token_error(fmt::format("part {} of the replay token: {}", parts.size() + 1, e.what()));
+        }
+        if (parts.back().max_steps != parts.front().max_steps)
+            throw token_error("replay token is malformed: its parts were recorded with different max_steps");
+    }
+    max_steps = parts.front().max_steps;
+    return std::make_unique<replay>(std::move(parts));
 }
 
 } // namespace lockstep::detail

@@ -1,0 +1,47 @@
+#pragma once
+// Lock orders joined over every execution of an exploration, as lockdep joins
+// them over a kernel's lifetime: an order seen in one execution and its reverse
+// seen in another close a cycle that no single execution shows. Locks and
+// threads are named by stable keys (who created them, where), since ids follow
+// creation order, which the schedule changes. A cycle is replayed by replaying
+// the executions it came from, in order: their tokens joined by '+'.
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <vector>
+
+namespace lockstep::detail {
+
+class execution;
+
+struct history_edge {
+    std::uint64_t from, to, thread;
+    std::vector<std::uint64_t> gates;  // sorted
+    std::size_t part;                  // the execution that first showed it: an index into tokens()
+    std::size_t step;                  // the acquisition's step in that execution
+    std::string from_label, to_label, thread_label;  // as that execution named them
+    std::source_location from_site, to_site;
+};
+
+class lock_order_history {
+public:
+    // Joins the edges of the run `ex` has just completed.
+    void absorb(const execution& ex);
+    // The first cycle that could deadlock, in order; empty if none.
+    const std::vector<history_edge>& cycle() const { return cycle_; }
+    // The token of each execution that brought a new edge.
+    const std::vector<std::string>& tokens() const { return tokens_; }
+    // Replays the cycle: the tokens of its executions, in the order they ran.
+    std::string cycle_token() const;
+    std::vector<std::size_t> cycle_parts() const;
+
+private:
+    std::vector<history_edge> edges_;
+    std::vector<history_edge> cycle_;
+    std::vector<std::string> tokens_;
+};
+
+// A compound token's parts: "ls1-A+ls1-B" -> {"ls1-A", "ls1-B"}.
+std::vector<std::string> token_parts(std::string_view token);
+
+} // namespace lockstep::detail
