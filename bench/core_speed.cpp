@@ -55,10 +55,11 @@ int main() {
     // on and off. S02's counter is a plain int, so tracking never starts there;
     // the var-heavy model is S02 with the counter (and a second field) as vars.
     fmt::print("\nhappens-before tracking (median of 7)  {:>10} {:>10} {:>8}\n", "on (s)", "off (s)", "ratio");
-    auto overhead = [&](std::string_view what, const std::function<void()>& model) {
+    auto overhead = [&](std::string_view what, const std::function<void()>& model,
+                        void (*turn_off)(lockstep::options&) = [](lockstep::options& o) { o.detect_races = false; }) {
         lockstep::options on, off;
         on.strategy = off.strategy = lockstep::strategy::dfs;  // every interleaving: enough work to time
-        off.detect_races = false;
+        turn_off(off);
         const figures with = median_of(7, model, on), without = median_of(7, model, off);
         fmt::print("{:<38} {:>10.3f} {:>10.3f} {:>8.2f}\n", what, with.seconds, without.seconds,
                    with.seconds / without.seconds);
@@ -80,4 +81,23 @@ int main() {
         c.join();
         LOCKSTEP_ASSERT(counter.get() == 6);
     });
+
+    // The cost of the lock-order check (per execution, and joined across
+    // executions): nested locks in one global order, so every execution adds
+    // edges and none closes a cycle.
+    fmt::print("\nlock-order tracking (median of 7)      {:>10} {:>10} {:>8}\n", "on (s)", "off (s)", "ratio");
+    const auto no_lock_order = [](lockstep::options& o) { o.lock_order = lockstep::lock_order_check::off; };
+    overhead("S02 3x2 mutex counter (no nesting)", s02->body, no_lock_order);
+    overhead("3 threads x nested a->b->c", [] {
+        lockstep::mutex a("a"), b("b"), c("c");
+        auto work = [&] {
+            lockstep::lock_guard x(a);
+            lockstep::lock_guard y(b);
+            lockstep::lock_guard z(c);
+        };
+        lockstep::thread t1(work), t2(work), t3(work);
+        t1.join();
+        t2.join();
+        t3.join();
+    }, no_lock_order);
 }

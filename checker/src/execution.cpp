@@ -102,8 +102,7 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
 }
 
 bool same_site(std::source_location a, std::source_location b) {
-    return a.line() == b.line() && a.column() == b.column() &&
-           (a.file_name() == b.file_name() || std::string_view(a.file_name()) == b.file_name());
+    return a.line() == b.line() && a.column() == b.column() && a.file_name() == b.file_name();
 }
 } // namespace
 
@@ -116,8 +115,10 @@ std::uint64_t execution::stable_key(object_id o) const {
     for (object_id p = 0; p < o; ++p)
         if (objects_[p].creator == info.creator && objects_[p].kind == info.kind && same_site(objects_[p].created, info.created))
             ++nth;
+    // The file name's address stands for the file: keys never leave this process,
+    // and one site's code (so its string) is the same in every execution.
     key = mix(key, static_cast<std::uint64_t>(info.kind));
-    for (const char* c = info.created.file_name(); *c != 0; ++c) key = mix(key, static_cast<unsigned char>(*c));
+    key = mix(key, reinterpret_cast<std::uintptr_t>(info.created.file_name()));
     key = mix(mix(mix(key, info.created.line()), info.created.column()), nth);
     return stable_keys_[o] = key == 0 ? 1 : key;
 }

@@ -138,7 +138,7 @@ public:
     void set_check_lock_order(bool on) { check_lock_order_ = on; }
     // The first lock-order cycle closed in the last run, if any, and every edge it saw.
     const std::vector<lock_edge>& lock_order_cycle() const { return lock_order_.cycle(); }
-    const std::vector<lock_edge>& lock_order_edges() const { return lock_order_.edges(); }
+    std::span<const lock_edge> lock_order_edges() const { return lock_order_.edges(); }
     // Names an object the same way in every execution: by who created it where,
     // not by creation order across threads, which the schedule changes.
     std::uint64_t stable_key(object_id o) const;

@@ -16,6 +16,8 @@ namespace lockstep::detail {
 template <class Edge>
 std::vector<const Edge*> find_cycle(std::span<const Edge> edges, const Edge& closing) {
     using lock = decltype(closing.from);
+    const auto leaves = [&](lock l) { return std::any_of(edges.begin(), edges.end(), [&](const Edge& e) { return e.from == l; }); };
+    if (!leaves(closing.to)) return {};  // the common case, locks taken in one order: no walk at all
     // Locks that reach closing.from, by a backward walk.
     std::vector<lock> reaches{closing.from};
     for (std::size_t i = 0; i < reaches.size(); ++i)

@@ -11,21 +11,25 @@ namespace lockstep::detail {
 
 void lock_order::on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held,
                             std::size_t step) {
-    if (held.empty()) return;
     for (const held_lock& h : held) {
         if (h.lock == lock) continue;
-        std::vector<object_id> edge_gates;
+        gates_.clear();
         for (const held_lock& g : held)
-            if (g.lock != h.lock) edge_gates.push_back(g.lock);
+            if (g.lock != h.lock) gates_.push_back(g.lock);
         // The same order under other gates is another edge: it may be the unguarded one.
-        const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const lock_edge& e) {
-            return e.from == h.lock && e.to == lock && e.thread == t && e.gates == edge_gates;
+        const auto mine = edges();
+        const bool known = std::any_of(mine.begin(), mine.end(), [&](const lock_edge& e) {
+            return e.from == h.lock && e.to == lock && e.thread == t && e.gates == gates_;
         });
         if (known) continue;
-        edges_.push_back({h.lock, lock, t, h.since, where, std::move(edge_gates), step});
+        if (count_ == edges_.size()) edges_.emplace_back();
+        lock_edge& e = edges_[count_++];  // reused: its gates keep their capacity
+        e.from = h.lock, e.to = lock, e.thread = t;
+        e.from_site = h.since, e.to_site = where;
+        e.gates.assign(gates_.begin(), gates_.end());
+        e.step = step;
         if (!cycle_.empty()) continue;
-        const std::span<const lock_edge> before(edges_.data(), edges_.size() - 1);
-        for (const lock_edge* e : find_cycle(before, edges_.back())) cycle_.push_back(*e);
+        for (const lock_edge* c : find_cycle(edges().first(count_ - 1), e)) cycle_.push_back(*c);
     }
 }
 

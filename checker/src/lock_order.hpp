@@ -39,15 +39,17 @@ std::string describe_inversion(std::span<const edge_text> cycle, std::size_t exe
 
 class lock_order {
 public:
-    void reset() { edges_.clear(), cycle_.clear(); }
+    void reset() { count_ = 0, cycle_.clear(); }
     void on_acquire(thread_id t, object_id lock, std::source_location where, std::span<const held_lock> held,
                     std::size_t step);
-    const std::vector<lock_edge>& edges() const { return edges_; }
+    std::span<const lock_edge> edges() const { return {edges_.data(), count_}; }
     // The first cycle closed in this execution: its edges in order, empty if none.
     const std::vector<lock_edge>& cycle() const { return cycle_; }
 
 private:
-    std::vector<lock_edge> edges_;
+    std::vector<lock_edge> edges_;  // the first count_ are this execution's; the rest keep their capacity
+    std::size_t count_ = 0;
+    std::vector<object_id> gates_;  // scratch
     std::vector<lock_edge> cycle_;
 };
 

@@ -12,20 +12,19 @@ namespace lockstep::detail {
 void lock_order_history::absorb(const execution& ex) {
     bool token_taken = false;
     for (const lock_edge& e : ex.lock_order_edges()) {
-        history_edge h{ex.stable_key(e.from), ex.stable_key(e.to), ex.stable_key(ex.thread_object(e.thread)),
-                       {}, tokens_.size(), e.step, {}, {}, {}, e.from_site, e.to_site};
-        for (object_id g : e.gates) h.gates.push_back(ex.stable_key(g));
-        std::sort(h.gates.begin(), h.gates.end());
+        const std::uint64_t from = ex.stable_key(e.from), to = ex.stable_key(e.to);
+        const std::uint64_t thread = ex.stable_key(ex.thread_object(e.thread));
+        gates_.clear();
+        for (object_id g : e.gates) gates_.push_back(ex.stable_key(g));
+        std::sort(gates_.begin(), gates_.end());
         const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const history_edge& k) {
-            return k.from == h.from && k.to == h.to && k.thread == h.thread && k.gates == h.gates;
+            return k.from == from && k.to == to && k.thread == thread && k.gates == gates_;
         });
         if (known) continue;
         if (!token_taken) tokens_.push_back(encode_token(ex.decisions(), ex.max_steps()));
         token_taken = true;
-        h.from_label = ex.object_label(e.from);
-        h.to_label = ex.object_label(e.to);
-        h.thread_label = ex.thread_label(e.thread);
-        edges_.push_back(std::move(h));
+        edges_.push_back({from, to, thread, gates_, tokens_.size() - 1, e.step, ex.object_label(e.from),
+                          ex.object_label(e.to), ex.thread_label(e.thread), e.from_site, e.to_site});
         if (!cycle_.empty()) continue;
         const std::span<const history_edge> before(edges_.data(), edges_.size() - 1);
         for (const history_edge* c : find_cycle(before, edges_.back())) cycle_.push_back(*c);

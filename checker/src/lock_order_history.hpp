@@ -39,6 +39,7 @@ private:
     std::vector<history_edge> edges_;
     std::vector<history_edge> cycle_;
     std::vector<std::string> tokens_;
+    std::vector<std::uint64_t> gates_;  // scratch
 };
 
 // A compound token's parts: "ls1-A+ls1-B" -> {"ls1-A", "ls1-B"}.
