@@ -69,12 +69,18 @@ std::string deadlock_summary(const failure& f) {
 // for a failure and the per-lock contention where a lock was contended.
 template <class Rows>
 std::string readme_table(const Rows& rows) {
-    auto cell = [](std::string text) {
+    // One line: an indented continuation line becomes "; next" (or " next" after a colon).
+    auto cell = [](std::string_view text) {
         std::string out;
-        for (char c : text) {
-            if (c == '|') out += "\\|";
-            else if (c == '\n') out += ' ';
-            else out += c;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] == '|') {
+                out += "\\|";
+            } else if (text[i] == '\n') {
+                while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+                out += !out.empty() && out.back() == ':' ? " " : "; ";
+            } else {
+                out += text[i];
+            }
         }
         return out;
     };
