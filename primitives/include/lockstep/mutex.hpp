@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <lockstep/detail/runtime.hpp>
+#include <lockstep/std_locks.hpp>
 
 namespace lockstep {
 namespace detail {

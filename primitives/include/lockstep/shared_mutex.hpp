@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <lockstep/detail/runtime.hpp>
+#include <lockstep/std_locks.hpp>
 
 namespace lockstep {
 
