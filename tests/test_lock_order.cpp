@@ -238,3 +238,84 @@ TEST_CASE("a compound token that is malformed, or not of this model, is a token 
     CHECK_THROWS_WITH_AS(lockstep::replay([] { either_order(false); }, first + "+" + other),
                          doctest::Contains("in part 2 of the token"), lockstep::token_error);
 }
+
+TEST_CASE("reader locks take part in lock order: a reader and a writer in opposite orders are an inversion") {
+    lockstep::options first;
+    first.max_executions = 1;  // the first execution runs one thread after the other: no deadlock
+    const auto r = run(
+        [] {
+            lockstep::shared_mutex rw("rw");
+            lockstep::mutex m("m");
+            lockstep::thread reader([&] {
+                std::shared_lock r(rw);
+                lockstep::lock_guard g(m);
+            });
+            lockstep::thread writer([&] {
+                lockstep::lock_guard g(m);
+                std::unique_lock w(rw);
+            });
+            reader.join();
+            writer.join();
+        },
+        first);
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == failure_kind::lock_order_inversion);
+    CHECK(contains(r.failure->message, "T1 takes m (at tests/test_lock_order.cpp:"));
+    CHECK(contains(r.failure->message, "while holding rw shared (taken at tests/test_lock_order.cpp:"));
+    CHECK(contains(r.failure->message, "T2 takes rw (at tests/test_lock_order.cpp:"));
+}
+
+TEST_CASE("two readers in opposite orders wait for nobody: not an inversion") {
+    const auto r = run([] {
+        lockstep::shared_mutex rw("rw");
+        lockstep::mutex m("m");
+        lockstep::thread t1([&] {
+            std::shared_lock r(rw);
+            lockstep::lock_guard g(m);
+        });
+        lockstep::thread t2([&] {
+            lockstep::lock_guard g(m);
+            std::shared_lock r(rw);
+        });
+        t1.join();
+        t2.join();
+    });
+    CHECK(r.ok());
+    CHECK(r.complete);
+}
+
+TEST_CASE("a gate held in shared mode by every thread guards nothing; held exclusively by one it does") {
+    auto model = [](bool one_writes) {
+        return [one_writes] {
+            lockstep::shared_mutex gate("gate");
+            lockstep::mutex a("a"), b("b");
+            lockstep::thread t1([&] {
+                std::shared_lock g(gate);
+                lockstep::lock_guard x(a);
+                lockstep::lock_guard y(b);
+            });
+            lockstep::thread t2([&] {
+                std::shared_lock g(gate, std::defer_lock);
+                std::unique_lock w(gate, std::defer_lock);
+                if (one_writes) w.lock();
+                else g.lock();
+                lockstep::lock_guard y(b);
+                lockstep::lock_guard x(a);
+            });
+            t1.join();
+            t2.join();
+        };
+    };
+    const auto readers = run(model(false));  // both inside the gate at once: a real deadlock
+    REQUIRE(readers.failure);
+    CHECK(readers.failure->kind == failure_kind::deadlock);
+    lockstep::options first;
+    first.max_executions = 1;
+    const auto readers_first = run(model(false), first);
+    REQUIRE(readers_first.failure);
+    CHECK(readers_first.failure->kind == failure_kind::lock_order_inversion);
+
+    const auto writer = run(model(true));
+    CHECK(writer.ok());
+    CHECK(writer.complete);
+}

@@ -125,3 +125,14 @@ TEST_CASE("std::shared_lock over lockstep::shared_mutex names the caller's line"
     REQUIRE(r.failure);
     CHECK(contains(step_line(r.failure->report(), "lock_shared", "rw"), at(line + 1)));
 }
+
+TEST_CASE("a thread that ends holding a shared_mutex in shared mode is misuse") {
+    const auto r = lockstep::explore([] {
+        lockstep::shared_mutex rw("rw");
+        lockstep::thread reader([&] { rw.lock_shared(); });
+        reader.join();
+    });
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == failure_kind::misuse);
+    CHECK(contains(r.failure->message, "thread T1 ended while holding rw in shared mode (locked at tests/test_std_locks.cpp:"));
+}

@@ -136,6 +136,7 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     t.ready = {};
     t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
     t.locks_held = 0;
+    t.shared_held.clear();
     t.timed_out = false;
     t.deadline = no_deadline;
     t.spurious_left = spurious_ ? 1 : 0;
@@ -223,6 +224,12 @@ void execution::exit_thread() {
                  lock.owned_since);
         }
     }
+    for (const held_lock& h : self.shared_held)
+        fail(failure_kind::misuse,
+             fmt::format("thread {} ended while holding {} in shared mode (locked at {}:{}); a writer waiting for "
+                         "it waits forever",
+                         thread_label(current_), object_label(h.lock), h.since.file_name(), h.since.line()),
+             h.since);
     const thread_id next = pick_next();
     if (next == no_thread) no_thread_can_move();
     give_control_to(next);
@@ -251,7 +258,8 @@ void execution::no_thread_can_move() {
 std::string execution::inversion_message() const {
     std::vector<edge_text> edges;
     for (const lock_edge& e : lock_order_.cycle())
-        edges.push_back({thread_label(e.thread), object_label(e.from), object_label(e.to), e.from_site, e.to_site, {}});
+        edges.push_back({thread_label(e.thread), object_label(e.from), object_label(e.to), e.from_shared, e.to_shared,
+                         e.from_site, e.to_site, {}});
     return describe_inversion(edges, 1);
 }
 
@@ -389,13 +397,7 @@ void execution::acquired(object_id lock, std::source_location where) {
         ++o.depth;
         return;
     }
-    // Only blocking acquisitions can deadlock: a try_lock (timed or not) adds no order.
-    if (threads_[current_]->locks_held > 0 && !events_.empty() && events_.back().op.kind == op_kind::lock) {
-        held_.clear();
-        for (object_id h = 0; h < object_count_; ++h)
-            if (objects_[h].owner == current_) held_.push_back({h, objects_[h].owned_since});
-        lock_order_.on_acquire(current_, lock, where, held_, events_.size());
-    }
+    order_acquisition(lock, where, false);
     o.owner = current_;
     o.depth = 1;
     o.owned_since = where;
@@ -408,6 +410,31 @@ void execution::released(object_id lock) {
     if (--o.depth > 0) return;
     o.owner = no_thread;
     --threads_[current_]->locks_held;
+}
+
+void execution::acquired_shared(object_id lock, std::source_location where) {
+    order_acquisition(lock, where, true);
+    threads_[current_]->shared_held.push_back({lock, where, true});
+}
+
+void execution::released_shared(object_id lock) {
+    auto& held = threads_[current_]->shared_held;
+    const auto it = std::find_if(held.begin(), held.end(), [lock](const held_lock& h) { return h.lock == lock; });
+    if (it != held.end()) held.erase(it);
+}
+
+// Only blocking acquisitions can deadlock: a try_lock (timed or not) adds no order.
+void execution::order_acquisition(object_id lock, std::source_location where, bool shared) {
+    const thread_state& self = *threads_[current_];
+    if (self.locks_held == 0 && self.shared_held.empty()) return;
+    const op_kind blocking = shared ? op_kind::lock_shared : op_kind::lock;
+    if (events_.empty() || events_.back().op.kind != blocking) return;
+    held_.clear();
+    for (object_id h = 0; h < object_count_; ++h)
+        if (objects_[h].owner == current_) held_.push_back({h, objects_[h].owned_since, false});
+    held_.insert(held_.end(), self.shared_held.begin(), self.shared_held.end());
+    std::sort(held_.begin(), held_.end(), [](const held_lock& a, const held_lock& b) { return a.lock < b.lock; });
+    lock_order_.on_acquire(current_, lock, shared, where, held_, events_.size());
 }
 
 thread_id execution::spawn(const thread_body& body, std::string_view name, std::source_location where) {
@@ -548,6 +575,8 @@ thread_id owner(object_id lock) { return active("a lock").owner(lock); }
 std::uint32_t depth(object_id lock) { return active("a lock").depth(lock); }
 void acquired(object_id lock, std::source_location where) { active("a lock").acquired(lock, where); }
 void released(object_id lock) { active("a lock").released(lock); }
+void acquired_shared(object_id lock, std::source_location where) { active("a lock").acquired_shared(lock, where); }
+void released_shared(object_id lock) { active("a lock").released_shared(lock); }
 thread_id spawn(const thread_body& body, std::string_view name, std::source_location where) {
     return active("lockstep::thread").spawn(body, name, where);
 }

@@ -56,6 +56,7 @@ struct thread_state {
     std::int64_t deadline = no_deadline;  // logical time at which its pending timed wait times out
     std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
+    std::vector<held_lock> shared_held;  // locks it holds in shared mode
     thread_body body{};
     void* body_at = nullptr;
     std::source_location created{};
@@ -123,6 +124,8 @@ public:
     std::uint32_t depth(object_id lock) const { return objects_[lock].depth; }
     void acquired(object_id lock, std::source_location where);
     void released(object_id lock);
+    void acquired_shared(object_id lock, std::source_location where);
+    void released_shared(object_id lock);
     thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
     bool finished(thread_id t) const { return threads_[t]->finished; }
     void joined(thread_id t) { threads_[t]->joined = true; }
@@ -158,6 +161,7 @@ private:
     void release_stacks();
     void give_control_to(thread_id next);
     std::string inversion_message() const;
+    void order_acquisition(object_id lock, std::source_location where, bool shared);
     void track(std::size_t event_index);  // happens-before of one logged step
 
     stack_pool& stacks_;

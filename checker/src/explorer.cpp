@@ -158,7 +158,7 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
     const std::vector<history_edge>& cycle = history.cycle();
     std::vector<edge_text> edges;
     for (const history_edge& e : cycle)
-        edges.push_back({e.thread_label, e.from_label, e.to_label, e.from_site, e.to_site,
+        edges.push_back({e.thread_label, e.from_label, e.to_label, e.from_shared, e.to_shared, e.from_site, e.to_site,
                          parts.size() > 1 ? fmt::format(", in execution {}", e.part + 1) : std::string()});
     f.kind = failure_kind::lock_order_inversion;
     f.message = describe_inversion(edges, parts.size());

@@ -1,7 +1,8 @@
 #pragma once
 // The cycle search shared by the lock-order graph of one execution and the one
-// joined over an exploration. An edge has `from`, `to`, `thread` and `gates`
-// (the other locks held when it was made, sorted).
+// joined over an exploration. An edge has `from`, `to`, `thread`, the modes
+// `from_shared` and `to_shared`, and `gates` (the other locks held when it was
+// made, each with its mode).
 #include <algorithm>
 #include <span>
 #include <vector>
@@ -9,8 +10,9 @@
 namespace lockstep::detail {
 
 // A cycle that `closing` (the newest edge, not in `edges`) completes and that
-// could deadlock: it has edges of two threads, and no one lock (a gate) is held
-// on every edge. Simple paths are enumerated, since one path round a cycle may
+// could deadlock: it has edges of two threads; each thread waits for a lock the
+// next one holds in a conflicting mode (two readers do not wait for each other);
+// and no one lock (a gate) is held on every edge, exclusively on one. Simple paths are enumerated, since one path round a cycle may
 // be gated and another not; only locks that can reach closing.from are entered,
 // so a graph without cycles costs a walk. Returns the edges in order, closing last.
 template <class Edge>
@@ -32,11 +34,18 @@ std::vector<const Edge*> find_cycle(std::span<const Edge> edges, const Edge& clo
             return e->thread != closing.thread;
         });
         if (!two_threads) return false;
+        const auto waits = [](const Edge& into, const Edge& out) { return !(into.to_shared && out.from_shared); };
+        if (!waits(closing, *path.front()) || !waits(*path.back(), closing)) return false;
+        for (std::size_t i = 0; i + 1 < path.size(); ++i)
+            if (!waits(*path[i], *path[i + 1])) return false;
         for (const auto& g : closing.gates) {
-            const bool everywhere = std::all_of(path.begin(), path.end(), [&](const Edge* e) {
-                return std::binary_search(e->gates.begin(), e->gates.end(), g);
-            });
-            if (everywhere) return false;
+            bool everywhere = true, exclusive = !g.shared;
+            for (const Edge* e : path) {
+                const auto it = std::find_if(e->gates.begin(), e->gates.end(), [&](const auto& h) { return h.lock == g.lock; });
+                everywhere = everywhere && it != e->gates.end();
+                if (it != e->gates.end()) exclusive = exclusive || !it->shared;
+            }
+            if (everywhere && exclusive) return false;
         }
         return true;
     };

@@ -15,15 +15,16 @@ void lock_order_history::absorb(const execution& ex) {
         const std::uint64_t from = ex.stable_key(e.from), to = ex.stable_key(e.to);
         const std::uint64_t thread = ex.stable_key(ex.thread_object(e.thread));
         gates_.clear();
-        for (object_id g : e.gates) gates_.push_back(ex.stable_key(g));
-        std::sort(gates_.begin(), gates_.end());
+        for (const auto& g : e.gates) gates_.push_back({ex.stable_key(g.lock), g.shared});
+        std::sort(gates_.begin(), gates_.end(), [](const auto& a, const auto& b) { return a.lock < b.lock; });
         const bool known = std::any_of(edges_.begin(), edges_.end(), [&](const history_edge& k) {
-            return k.from == from && k.to == to && k.thread == thread && k.gates == gates_;
+            return k.from == from && k.to == to && k.thread == thread && k.from_shared == e.from_shared &&
+                   k.to_shared == e.to_shared && k.gates == gates_;
         });
         if (known) continue;
         if (!token_taken) tokens_.push_back(encode_token(ex.decisions(), ex.max_steps()));
         token_taken = true;
-        edges_.push_back({from, to, thread, gates_, tokens_.size() - 1, e.step, ex.object_label(e.from),
+        edges_.push_back({from, to, thread, e.from_shared, e.to_shared, gates_, tokens_.size() - 1, e.step, ex.object_label(e.from),
                           ex.object_label(e.to), ex.thread_label(e.thread), e.from_site, e.to_site});
         if (!cycle_.empty()) continue;
         const std::span<const history_edge> before(edges_.data(), edges_.size() - 1);

@@ -10,13 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "lock_order.hpp"
+
 namespace lockstep::detail {
 
 class execution;
 
 struct history_edge {
     std::uint64_t from, to, thread;
-    std::vector<std::uint64_t> gates;  // sorted
+    bool from_shared, to_shared;
+    std::vector<lock_gate<std::uint64_t>> gates;  // sorted by key
     std::size_t part;                  // the execution that first showed it: an index into tokens()
     std::size_t step;                  // the acquisition's step in that execution
     std::string from_label, to_label, thread_label;  // as that execution named them
@@ -39,7 +42,7 @@ private:
     std::vector<history_edge> edges_;
     std::vector<history_edge> cycle_;
     std::vector<std::string> tokens_;
-    std::vector<std::uint64_t> gates_;  // scratch
+    std::vector<lock_gate<std::uint64_t>> gates_;  // scratch
 };
 
 // A compound token's parts: "ls1-A+ls1-B" -> {"ls1-A", "ls1-B"}.

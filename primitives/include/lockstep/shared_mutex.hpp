@@ -69,11 +69,15 @@ public:
         detail::schedule({detail::op_kind::lock_shared, id_, where},
                          detail::until([this] { return detail::owner(id_) == detail::no_thread; }));
         readers_.push_back(me);
+        detail::acquired_shared(id_, where);
     }
     bool try_lock_shared(std::source_location where = std::source_location::current()) {
         detail::schedule({detail::op_kind::try_lock_shared, id_, where});
         const bool ok = detail::owner(id_) == detail::no_thread && !holds_shared(detail::self());
-        if (ok) readers_.push_back(detail::self());
+        if (ok) {
+            readers_.push_back(detail::self());
+            detail::acquired_shared(id_, where);
+        }
         detail::annotate(ok);
         if (!ok) detail::no_progress();
         return ok;
@@ -88,6 +92,7 @@ public:
                          where);
         detail::schedule({detail::op_kind::unlock_shared, id_, where});
         readers_.erase(std::find(readers_.begin(), readers_.end(), me));
+        detail::released_shared(id_);
     }
 
     detail::object_id object() const noexcept { return id_; }

@@ -71,6 +71,9 @@ std::uint32_t depth(object_id lock);
 std::source_location locked_at(object_id lock);
 void acquired(object_id lock, std::source_location where);
 void released(object_id lock);
+// Shared (reader) ownership, for lock order and the exit check.
+void acquired_shared(object_id lock, std::source_location where);
+void released_shared(object_id lock);
 
 thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
 bool finished(thread_id t);
