@@ -90,7 +90,7 @@ program generate_program(std::uint64_t seed) {
             instr i;
             const int pick = r.below(108);
             if (pick < 12) i = {instr_kind::lock_increment, r.below(2), 0};
-            else if (pick < 16) i = {instr_kind::nested_lock, r.below(2), 0};
+            else if (pick < 16) i = {instr_kind::nested_lock, r.below(2), r.below(2)};
             else if (pick < 28) i = {instr_kind::load, r.below(2), 0};
             else if (pick < 38) i = {instr_kind::store, r.below(2), 1 + r.below(2)};
             else if (pick < 46) i = {instr_kind::fetch_add, r.below(2), 0};
@@ -139,8 +139,11 @@ std::function<void()> make_model(const program& prog) {
                     break;
                 }
                 case instr_kind::nested_lock: {
-                    lockstep::lock_guard g1(*locks[i.a]);
-                    lockstep::lock_guard g2(*locks[1 - i.a]);
+                    // b = 1: the order depends on what the thread has read, so it can
+                    // differ between executions (joined lock-order cycles).
+                    const int first = (i.a + (i.b == 1 ? reg : 0)) % 2;
+                    lockstep::lock_guard g1(*locks[first]);
+                    lockstep::lock_guard g2(*locks[1 - first]);
                     ++plain[0];
                     break;
                 }

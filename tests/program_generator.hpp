@@ -13,7 +13,7 @@ namespace lockstep::testing {
 
 enum class instr_kind {
     lock_increment,   // lock m[a]; ++plain[a]; unlock
-    nested_lock,      // lock m[a]; lock m[1-a]; ++plain[0]; unlock both (lock-order inversions)
+    nested_lock,      // lock m[a]; lock m[1-a] (b = 1: a + reg decides the order); ++plain[0]; unlock both
     load,             // reg += atomic[a]
     store,            // atomic[a] = b
     fetch_add,        // reg += atomic[a].fetch_add(1)
