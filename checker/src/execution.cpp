@@ -426,7 +426,7 @@ void execution::released_shared(object_id lock) {
 // Only blocking acquisitions can deadlock: a try_lock (timed or not) adds no order.
 void execution::order_acquisition(object_id lock, std::source_location where, bool shared) {
     const thread_state& self = *threads_[current_];
-    if (self.locks_held == 0 && self.shared_held.empty()) return;
+    if (!check_lock_order_ || (self.locks_held == 0 && self.shared_held.empty())) return;
     const op_kind blocking = shared ? op_kind::lock_shared : op_kind::lock;
     if (events_.empty() || events_.back().op.kind != blocking) return;
     held_.clear();
