@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <lockstep/explore.hpp>
+#include <lockstep/export.hpp>
 
 #include "execution.hpp"
 #include "lock_order_history.hpp"
@@ -88,6 +89,8 @@ failure make_failure(const execution& ex, const options& opts) {
     f.location = where(rec.where);
     f.token = encode_token(ex.decisions(), ex.max_steps());
     f.text = render_report(ex, f.token, opts);
+    f.traces.push_back(record_trace(ex, ex.events().size(), f.token));
+    f.threads = record_threads(ex);
     return f;
 }
 
@@ -112,6 +115,8 @@ void verify(const std::function<void()>& model, execution& ex, failure& f, const
     f.kind = failure_kind::nondeterminism;
     f.message = fmt::format("the model is nondeterministic: replaying its failing schedule diverged at step {}", i + 1);
     f.location.clear();
+    f.traces.clear();  // the token does not replay them
+    f.threads.clear();
     std::string text = fmt::format("lockstep: nondeterminism in {}\n  {}\n", opts.name.empty() ? "model" : opts.name,
                                    f.message);
     text += "  The model depends on something the checker does not control (wall clock, unseeded randomness,\n"
@@ -174,11 +179,13 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
         f.text += fmt::format("\nexecution {} of {} ({}), up to its last acquisition in the cycle:\n", p + 1,
                               parts.size(), parts[p]);
         f.text += render_trace(ex, upto);
+        f.traces.push_back(record_trace(ex, upto, parts[p]));
     }
     f.text += "\n" + replay_line(token, opts) + "\n";
     return f;
 }
 
+// The report, and the same failure as JSON and as swimlanes, for tools and bug reports.
 void write_failure_file(const failure& f, const options& opts) {
     if (opts.failure_dir.empty()) return;
     std::error_code ec;
@@ -186,8 +193,10 @@ void write_failure_file(const failure& f, const options& opts) {
     std::string file = opts.name.empty() ? std::string("model") : opts.name;
     for (char& c : file)
         if (c == '/' || c == ' ') c = '_';
-    std::ofstream out(std::filesystem::path(opts.failure_dir) / (file + ".txt"));
-    out << f.text;
+    const std::filesystem::path base = std::filesystem::path(opts.failure_dir) / file;
+    std::ofstream(base.string() + ".txt") << f.text;
+    std::ofstream(base.string() + ".json") << to_json(f);
+    std::ofstream(base.string() + ".html") << to_swimlanes(f);
 }
 
 result run(const std::function<void()>& model, const options& opts, strategy_base& strategy, std::uint64_t max_steps,

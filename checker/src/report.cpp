@@ -63,13 +63,18 @@ std::size_t repeating_period(std::span<const event> ev) {
     return 0;
 }
 
+trace_step describe_step(const execution& ex, std::size_t index) {
+    const event& e = ex.events()[index];
+    return {index + 1, ex.thread_label(e.thread), describe_op(e), ex.object_label(e.op.object), where(e.op.location)};
+}
+
 class trace_table {
 public:
     explicit trace_table(const execution& ex) : ex_(ex) {}
     void add(std::size_t index) {
-        const event& e = ex_.events()[index];
-        rows_.push_back({fmt::format("{}", index + 1), ex_.thread_label(e.thread), describe_op(e),
-                         ex_.object_label(e.op.object), where(e.op.location)});
+        trace_step s = describe_step(ex_, index);
+        rows_.push_back({fmt::format("{}", s.number), std::move(s.thread), std::move(s.operation),
+                         std::move(s.object), std::move(s.location)});
     }
     void gap(std::string text) { rows_.push_back({"", "", "", "", std::move(text)}); }
     std::string render() const {
@@ -157,23 +162,24 @@ std::string blocked_on(const execution& ex, thread_id t) {
     }
 }
 
+std::string state_at_end(const execution& ex, thread_id t) {
+    const failure_record& f = *ex.failure();
+    const thread_state& th = ex.thread(t);
+    if (th.finished) return "finished";
+    if (t == f.thread && f.where.line() != 0 && f.kind != failure_kind::deadlock)
+        return fmt::format("{}; failed at {}", held_by(ex, t), where(f.where));
+    if (!th.started) return "not started";
+    if (!th.blocked)
+        return fmt::format("{}; next: {} {}{}", held_by(ex, t), to_string(th.pending.kind),
+                           ex.object_label(th.pending.object),
+                           th.pending.location.line() != 0 ? " at " + where(th.pending.location) : std::string());
+    return fmt::format("{}; blocked: {}", held_by(ex, t), blocked_on(ex, t));
+}
+
 std::string thread_states(const execution& ex) {
     std::string out = "threads at the end:\n";
-    const failure_record& f = *ex.failure();
-    for (thread_id t = 0; t < ex.thread_count(); ++t) {
-        const thread_state& th = ex.thread(t);
-        std::string state;
-        if (th.finished) state = "finished";
-        else if (t == f.thread && f.where.line() != 0 && f.kind != failure_kind::deadlock)
-            state = fmt::format("{}; failed at {}", held_by(ex, t), where(f.where));
-        else if (!th.started) state = "not started";
-        else if (!th.blocked)
-            state = fmt::format("{}; next: {} {}{}", held_by(ex, t), to_string(th.pending.kind),
-                                ex.object_label(th.pending.object),
-                                th.pending.location.line() != 0 ? " at " + where(th.pending.location) : std::string());
-        else state = fmt::format("{}; blocked: {}", held_by(ex, t), blocked_on(ex, t));
-        out += fmt::format("  {}: {}\n", ex.thread_label(t), state);
-    }
+    for (thread_id t = 0; t < ex.thread_count(); ++t)
+        out += fmt::format("  {}: {}\n", ex.thread_label(t), state_at_end(ex, t));
     return out;
 }
 
@@ -220,6 +226,20 @@ std::string replay_line(std::string_view token, const options& opts) {
 }
 
 std::string render_trace(const execution& ex, std::size_t steps) { return interleaving(ex, steps); }
+
+trace record_trace(const execution& ex, std::size_t steps, std::string token) {
+    trace t{std::move(token), {}};
+    steps = std::min(steps, ex.events().size());
+    t.steps.reserve(steps);
+    for (std::size_t i = 0; i < steps; ++i) t.steps.push_back(describe_step(ex, i));
+    return t;
+}
+
+std::vector<thread_at_end> record_threads(const execution& ex) {
+    std::vector<thread_at_end> all;
+    for (thread_id t = 0; t < ex.thread_count(); ++t) all.push_back({ex.thread_label(t), state_at_end(ex, t)});
+    return all;
+}
 
 std::string render_report(const execution& ex, std::string_view token, const options& opts) {
     const failure_record& f = *ex.failure();

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include <lockstep/options.hpp>
+#include <lockstep/result.hpp>
 
 #include "execution.hpp"
 
@@ -17,6 +18,11 @@ std::string render_report(const execution& ex, std::string_view token, const opt
 
 // The interleaving of the first `steps` steps of the last run of `ex`.
 std::string render_trace(const execution& ex, std::size_t steps);
+
+// The same, as data: the first `steps` steps, and each thread's state at the
+// end of a failed run.
+trace record_trace(const execution& ex, std::size_t steps, std::string token);
+std::vector<thread_at_end> record_threads(const execution& ex);
 
 // The line that replays a failure.
 std::string replay_line(std::string_view token, const options& opts);

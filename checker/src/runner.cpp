@@ -9,6 +9,7 @@
 #include <fmt/ostream.h>
 
 #include <lockstep/explore.hpp>
+#include <lockstep/export.hpp>
 #include <lockstep/model.hpp>
 
 namespace lockstep {
@@ -31,6 +32,9 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --readme                    print the README table: scenario, verdict, executions, finding
   --failures-dir DIR          where failure reports are written (default lockstep-failures)
   --replay MODEL TOKEN        replay one failure of MODEL and print its full report
+  --format text|json|html     how --replay prints it: the report, JSON, or an HTML page of
+                              swimlanes (one column per thread); failures found by a run are
+                              written in all three to the failures directory
 )";
 
 bool is_exhaustive(strategy s) { return s == strategy::dfs || s == strategy::dpor; }
@@ -158,6 +162,8 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
     overrides.failure_dir = "lockstep-failures";
     bool strategy_given = false, details = false, markdown = false, list = false, readme = false;
     std::vector<std::string_view> wanted;
+    std::optional<std::pair<std::string_view, std::string_view>> replay_request;  // model, token
+    std::string_view format = "text";
     auto find = [&](std::string_view name) -> const model* {
         for (const model& m : models)
             if (m.name == name) return &m;
@@ -226,27 +232,42 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
                 err << "lockstep-models: --replay needs a model name and a token\n";
                 return 2;
             }
-            const model* m = find(*name);
-            if (m == nullptr) {
-                err << fmt::format("lockstep-models: no model named '{}' (--list shows them)\n", *name);
+            replay_request = {*name, *token};
+        } else if (arg == "--format") {
+            const auto v = value();
+            if (!v || (*v != "text" && *v != "json" && *v != "html")) {
+                err << "lockstep-models: --format takes text, json or html\n";
                 return 2;
             }
-            options o = m->settings;
-            o.name = m->name;
-            o.replay_command = "lockstep-models --replay " + m->name;
-            try {
-                const result r = replay(m->body, *token, o);
-                out << (r.failure ? r.failure->report() : std::string("the replayed execution did not fail\n"));
-                return r.failure ? 1 : 0;
-            } catch (const token_error& e) {
-                err << "lockstep-models: " << e.what() << "\n";
-                return 2;
-            }
+            format = *v;
         } else if (arg.starts_with("-")) {
             err << fmt::format("lockstep-models: unknown option {}\n{}", arg, usage);
             return 2;
         } else {
             wanted.push_back(arg);
+        }
+    }
+
+    if (replay_request) {
+        const auto [name, token] = *replay_request;
+        const model* m = find(name);
+        if (m == nullptr) {
+            err << fmt::format("lockstep-models: no model named '{}' (--list shows them)\n", name);
+            return 2;
+        }
+        options o = m->settings;
+        o.name = m->name;
+        o.replay_command = "lockstep-models --replay " + m->name;
+        try {
+            const result r = replay(m->body, token, o);
+            if (!r.failure) out << "the replayed execution did not fail\n";
+            else if (format == "json") out << to_json(*r.failure);
+            else if (format == "html") out << to_swimlanes(*r.failure);
+            else out << r.failure->report();
+            return r.failure ? 1 : 0;
+        } catch (const token_error& e) {
+            err << "lockstep-models: " << e.what() << "\n";
+            return 2;
         }
     }
 

@@ -25,12 +25,33 @@ enum class failure_kind {
 
 std::string_view to_string(failure_kind kind);
 
+// One step of an execution, as the report prints it.
+struct trace_step {
+    std::uint64_t number = 0;  // 1-based
+    std::string thread, operation, object, location;
+};
+
+// The steps of one execution (of a failure: up to where it failed).
+struct trace {
+    std::string token;  // replays this execution alone
+    std::vector<trace_step> steps;
+};
+
+// What a thread was doing when the execution ended.
+struct thread_at_end {
+    std::string thread, state;
+};
+
 struct failure {
     failure_kind kind{};
-    std::string message;   // one line: what went wrong
+    std::string message;   // what went wrong (a lock-order inversion lists its edges on further lines)
     std::string location;  // file:line where it was detected, empty when nowhere in particular
     std::string token;     // replays this failure: lockstep::replay(model, token)
     std::string text;      // the full report
+    // The executions it comes from: one, or several for a lock-order cycle joined
+    // across executions; empty for a nondeterminism failure.
+    std::vector<lockstep::trace> traces;
+    std::vector<thread_at_end> threads;  // of the failing execution, when it has one
     const std::string& report() const { return text; }
 };
 

@@ -9,6 +9,7 @@
 #include <lockstep/condition_variable_any.hpp>
 #include <lockstep/event.hpp>
 #include <lockstep/explore.hpp>
+#include <lockstep/export.hpp>
 #include <lockstep/latch.hpp>
 #include <lockstep/locks.hpp>
 #include <lockstep/mutex.hpp>
