@@ -1,0 +1,145 @@
+#include "failures.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include <lockstep/export.hpp>
+
+#include "lock_order_history.hpp"
+#include "report.hpp"
+
+namespace lockstep::detail {
+namespace {
+
+bool same_event(const event& a, const event& b) {
+    return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object &&
+           a.op.location.line() == b.op.location.line() && a.has_value == b.has_value && a.value == b.value;
+}
+
+std::string describe_event(const execution& ex, std::span<const event> events, std::size_t i) {
+    if (i >= events.size()) return "the execution ended";
+    const event& e = events[i];
+    std::string text = fmt::format("{} {} {}", ex.thread_label(e.thread), to_string(e.op.kind), ex.object_label(e.op.object));
+    if (e.has_value) text += fmt::format(" -> {}", e.value);
+    if (e.op.location.line() != 0) text += " at " + where(e.op.location);
+    return text;
+}
+
+} // namespace
+
+failure make_failure(const execution& ex, const options& opts) {
+    const failure_record& rec = *ex.failure();
+    failure f;
+    f.kind = rec.kind;
+    f.message = rec.message;
+    f.location = where(rec.where);
+    f.token = encode_token(ex.decisions(), ex.max_steps());
+    f.text = render_report(ex, f.token, opts);
+    f.traces.push_back(record_trace(ex, ex.events().size(), f.token));
+    f.threads = record_threads(ex);
+    return f;
+}
+
+void verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts) {
+    const std::vector<event> first(ex.events().begin(), ex.events().end());
+    const failure_record first_failure = *ex.failure();
+    std::uint64_t max_steps = 0;
+    auto again = make_replay(f.token, max_steps);
+    again->next_execution();
+    ex.run(model, *again);
+
+    const auto second = ex.events();
+    std::size_t i = 0;
+    while (i < first.size() && i < second.size() && same_event(first[i], second[i])) ++i;
+    const bool same_failure = ex.failure() && ex.failure()->kind == first_failure.kind &&
+                              ex.failure()->message == first_failure.message;
+    if (i == first.size() && i == second.size() && same_failure) return;
+
+    const std::string original = fmt::format("{}: {}", to_string(f.kind), f.message);
+    f.kind = failure_kind::nondeterminism;
+    f.message = fmt::format("the model is nondeterministic: replaying its failing schedule diverged at step {}", i + 1);
+    f.location.clear();
+    f.traces.clear();  // the token does not replay them
+    f.threads.clear();
+    std::string text = fmt::format("lockstep: nondeterminism in {}\n  {}\n", opts.name.empty() ? "model" : opts.name,
+                                   f.message);
+    text += "  The model depends on something the checker does not control (wall clock, unseeded randomness,\n"
+            "  real threads, object addresses), so this failure would not replay:\n";
+    text += fmt::format("  first run: {}\n", original);
+    text += fmt::format("  step {} in the first run: {}\n", i + 1, describe_event(ex, first, i));
+    text += fmt::format("  step {} in the replay:    {}\n", i + 1, describe_event(ex, second, i));
+    if (i == first.size() && i == second.size())
+        text += fmt::format("  the replay ended with: {}\n",
+                            ex.failure() ? fmt::format("{}: {}", to_string(ex.failure()->kind), ex.failure()->message)
+                                         : std::string("no failure"));
+    f.text = text;
+}
+
+failure joined_inversion(const std::function<void()>& model, execution& ex, const std::string& token,
+                         const options& opts) {
+    const std::vector<std::string> parts = token_parts(token);
+    const auto replay_part = [&](const std::string& part) {
+        std::uint64_t max_steps = 0;
+        auto again = make_replay(part, max_steps);
+        again->next_execution();
+        ex.run(model, *again);
+        return !again->problem() && (!ex.failure() || ex.failure()->kind == failure_kind::lock_order_inversion);
+    };
+    lock_order_history history;
+    bool replayed = true;
+    for (const std::string& part : parts) {
+        replayed = replay_part(part) && replayed;
+        history.absorb(ex);
+    }
+    failure f;
+    f.token = token;
+    const std::string model_name = opts.name.empty() ? "model" : opts.name;
+    if (!replayed || history.cycle().empty() || history.cycle_token() != token) {
+        f.kind = failure_kind::nondeterminism;
+        f.message = "the model is nondeterministic: replaying the executions that took locks in a cycle of orders "
+                    "did not show the cycle again";
+        f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n", model_name, f.message);
+        return f;
+    }
+    const std::vector<history_edge>& cycle = history.cycle();
+    std::vector<edge_text> edges;
+    for (const history_edge& e : cycle)
+        edges.push_back({e.thread_label, e.from_label, e.to_label, e.from_shared, e.to_shared, e.from_site, e.to_site,
+                         parts.size() > 1 ? fmt::format(", in execution {}", e.part + 1) : std::string()});
+    f.kind = failure_kind::lock_order_inversion;
+    f.message = describe_inversion(edges, parts.size());
+    f.location = where(cycle.back().to_site);
+    f.text = fmt::format("lockstep: {} in {}\n  {}\n", to_string(f.kind), model_name, f.message);
+    if (parts.size() > 1)
+        f.text += fmt::format("  No one execution took the locks in all these orders; each did its part:\n");
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+        std::size_t upto = 0;
+        for (const history_edge& e : cycle)
+            if (e.part == p) upto = std::max(upto, e.step);
+        replay_part(parts[p]);
+        f.text += fmt::format("\nexecution {} of {} ({}), up to its last acquisition in the cycle:\n", p + 1,
+                              parts.size(), parts[p]);
+        f.text += render_trace(ex, upto);
+        f.traces.push_back(record_trace(ex, upto, parts[p]));
+    }
+    f.text += "\n" + replay_line(token, opts) + "\n";
+    return f;
+}
+
+void write_failure_file(const failure& f, const options& opts) {
+    if (opts.failure_dir.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(opts.failure_dir, ec);
+    std::string file = opts.name.empty() ? std::string("model") : opts.name;
+    for (char& c : file)
+        if (c == '/' || c == ' ') c = '_';
+    const std::filesystem::path base = std::filesystem::path(opts.failure_dir) / file;
+    std::ofstream(base.string() + ".txt") << f.text;
+    std::ofstream(base.string() + ".json") << to_json(f);
+    std::ofstream(base.string() + ".html") << to_swimlanes(f);
+}
+
+} // namespace lockstep::detail

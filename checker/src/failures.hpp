@@ -1,0 +1,30 @@
+#pragma once
+// Turning a failed execution into a lockstep::failure: the report, the trace as
+// data, the proof that it replays, and the files it is written to.
+#include <functional>
+#include <string>
+
+#include <lockstep/options.hpp>
+#include <lockstep/result.hpp>
+
+#include "execution.hpp"
+
+namespace lockstep::detail {
+
+// The failure the last run of `ex` ended with.
+failure make_failure(const execution& ex, const options& opts);
+
+// Replays the failing schedule; if the model does something else this time, the
+// failure becomes a nondeterminism failure that shows where the runs parted.
+void verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts);
+
+// A lock-order cycle joined from several executions. Replays them (the compound
+// token) and reports the cycle with each execution's steps up to its part of it;
+// if the replay does not show the cycle again, the model is nondeterministic.
+failure joined_inversion(const std::function<void()>& model, execution& ex, const std::string& token,
+                         const options& opts);
+
+// The report, and the same failure as JSON and as swimlanes, in opts.failure_dir.
+void write_failure_file(const failure& f, const options& opts);
+
+} // namespace lockstep::detail
