@@ -30,6 +30,12 @@ class lock_order_history {
 public:
     // Joins the edges of the run `ex` has just completed.
     void absorb(const execution& ex);
+    // The same in two halves, for executions run on other OS threads: the edges
+    // of `ex` this history does not know yet, and joining them (from the run
+    // that `token` replays). Joined in the order the executions would have run
+    // in one thread, they give the same history.
+    std::vector<history_edge> new_edges(const execution& ex) const;
+    void add(std::vector<history_edge> edges, const std::string& token);
     // The first cycle that could deadlock, in order; empty if none.
     const std::vector<history_edge>& cycle() const { return cycle_; }
     // The token of each execution that brought a new edge.
@@ -39,10 +45,12 @@ public:
     std::vector<std::size_t> cycle_parts() const;
 
 private:
+    bool known(const history_edge& e) const;
+
     std::vector<history_edge> edges_;
     std::vector<history_edge> cycle_;
     std::vector<std::string> tokens_;
-    std::vector<lock_gate<std::uint64_t>> gates_;  // scratch
+    mutable history_edge probe_{};  // scratch
 };
 
 // A compound token's parts: "ls1-A+ls1-B" -> {"ls1-A", "ls1-B"}.
