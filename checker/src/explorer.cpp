@@ -11,6 +11,7 @@
 #include "failures.hpp"
 #include "lock_order_history.hpp"
 #include "overflow_guard.hpp"
+#include "parallel_random.hpp"
 
 namespace lockstep {
 namespace {
@@ -144,7 +145,9 @@ result explore(std::function<void()> model, options opts) {
     switch (opts.strategy) {
     case strategy::dfs: return run(model, opts, *make_dfs(opts.preemption_bound), opts.max_steps, true);
     case strategy::dpor: return run(model, opts, *make_dpor(opts.preemption_bound), opts.max_steps, true);
-    case strategy::random: return run(model, opts, *make_random(opts.seed), opts.max_steps, true);
+    case strategy::random:
+        if (opts.workers != 1) return explore_random_in_parallel(model, opts);
+        return run(model, opts, *make_random(opts.seed), opts.max_steps, true);
     case strategy::pct: return run(model, opts, *make_pct(opts.seed, opts.pct_depth), opts.max_steps, true);
     case strategy::replay: return replay(std::move(model), opts.token, opts);
     }

@@ -24,6 +24,8 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --pct-depth N               pct: the bug depth searched for (default 3)
   --max-executions N          stop each model after N executions
   --max-steps N               livelock bound per execution
+  --workers N                 random search: OS threads running executions (0 = one per core;
+                              default 1); the verdicts and failures are those of one thread
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
   --iterative                 dfs/dpor: rounds of dfs with preemption bound 0, 1, 2, ... (up to
                               --preemption-bound): the failure found has the fewest preemptions
@@ -150,6 +152,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
     if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
     if (overrides.pct_depth != options{}.pct_depth) o.pct_depth = overrides.pct_depth;
+    o.workers = overrides.workers;
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
@@ -214,6 +217,10 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             if (!number(overrides.max_steps)) return 2;
         } else if (arg == "--preemption-bound") {
             if (!number(overrides.preemption_bound)) return 2;
+        } else if (arg == "--workers") {
+            std::uint64_t n = 0;
+            if (!number(n)) return 2;
+            overrides.workers = static_cast<unsigned>(n);
         } else if (arg == "--pct-depth") {
             if (!number(overrides.pct_depth)) return 2;
         } else if (arg == "--iterative") {

@@ -43,7 +43,8 @@ public:
 
 std::unique_ptr<strategy_base> make_dfs(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
-std::unique_ptr<strategy_base> make_random(std::uint64_t seed);
+// Runs executions first, first + stride, first + 2 stride, ... of the seed's sequence.
+std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
 

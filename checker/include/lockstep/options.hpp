@@ -34,6 +34,11 @@ struct options {
     std::uint64_t pct_depth = 3;
     // 0 = no limit for exhaustive strategies; random search defaults to 10,000.
     std::uint64_t max_executions = 0;
+    // random: OS threads running executions at once; 0 = one per core. The result
+    // is the one a single thread gives (the failure of the lowest execution
+    // index), but the model is then called from several threads at once: it must
+    // not share mutable state outside itself (a captured counter, a static).
+    unsigned workers = 1;
     // A fair execution longer than this is reported as a livelock.
     std::uint64_t max_steps = 20'000;
     // Usable stack of each model thread; a guard page below it turns an overflow

@@ -10,10 +10,13 @@ namespace {
 
 class random_search final : public strategy_base {
 public:
-    explicit random_search(std::uint64_t seed) : seed_(seed) {}
+    random_search(std::uint64_t seed, std::uint64_t first, std::uint64_t stride)
+        : seed_(seed), next_(first), stride_(stride) {}
 
     bool next_execution() override {
-        std::uint64_t mix = seed_ ^ (0xd1b54a32d192ed03ULL * ++execution_);
+        const std::uint64_t index = next_;
+        next_ += stride_;
+        std::uint64_t mix = seed_ ^ (0xd1b54a32d192ed03ULL * (index + 1));
         state_ = splitmix64(mix);
         return true;
     }
@@ -28,12 +31,14 @@ private:
     }
 
     std::uint64_t seed_;
-    std::uint64_t execution_ = 0;
+    std::uint64_t next_, stride_;
     std::uint64_t state_ = 0;
 };
 
 } // namespace
 
-std::unique_ptr<strategy_base> make_random(std::uint64_t seed) { return std::make_unique<random_search>(seed); }
+std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first, std::uint64_t stride) {
+    return std::make_unique<random_search>(seed, first, stride);
+}
 
 } // namespace lockstep::detail

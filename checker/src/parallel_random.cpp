@@ -1,0 +1,172 @@
+// Execution i of a random search is seeded from (seed, i) alone, so worker w of
+// n runs i = w, w + n, w + 2n, ... and the result is the one a single thread
+// gives: the failure of the lowest index, lock orders joined in index order.
+// Only the statistics of a search cut short by a failure (executions, steps,
+// outcomes) depend on timing: workers stop at the failing index, and some may
+// have run past it by the time they learn of it.
+#include "parallel_random.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "execution.hpp"
+#include "failures.hpp"
+#include "lock_order_history.hpp"
+#include "overflow_guard.hpp"
+
+namespace lockstep::detail {
+namespace {
+
+struct indexed_failure {
+    std::uint64_t index;
+    failure f;
+};
+
+// New lock-order edges of one execution, to be joined in index order.
+struct edge_batch {
+    std::uint64_t index;
+    std::string token;
+    std::vector<history_edge> edges;
+};
+
+struct worker_share {
+    result r;  // statistics only
+    std::optional<indexed_failure> failure, inversion;
+    std::vector<edge_batch> batches;
+    std::exception_ptr error;
+};
+
+void keep_lowest(std::optional<indexed_failure>& kept, std::optional<indexed_failure>& candidate) {
+    if (candidate && (!kept || candidate->index < kept->index)) kept = std::move(candidate);
+}
+
+class search {
+public:
+    search(const std::function<void()>& model, const options& opts, std::uint64_t budget, unsigned workers)
+        : model_(model), opts_(opts), budget_(budget), workers_(workers) {}
+
+    void work(unsigned w, worker_share& out) noexcept {
+        try {
+            const alternate_stack signal_stack;
+            stack_pool stacks(opts_.stack_size);
+            execution ex(stacks, opts_.max_steps);
+            configure(ex);
+            auto strategy = make_random(opts_.seed, w, workers_);
+            lock_order_history seen;  // this worker's: only its first sightings are sent on
+            for (std::uint64_t i = w; i < budget_ && i <= stop_at_.load(std::memory_order_relaxed); i += workers_) {
+                strategy->next_execution();
+                ex.run(model_, *strategy);
+                ++out.r.executions;
+                out.r.steps += ex.events().size();
+                for (const auto& [name, value] : ex.observed()) ++out.r.outcomes[name][value];
+                const bool inverted = ex.failure() && ex.failure()->kind == failure_kind::lock_order_inversion;
+                if (opts_.lock_order != lock_order_check::off && (!ex.failure() || inverted)) {
+                    std::vector<history_edge> edges = seen.new_edges(ex);
+                    if (!edges.empty()) {
+                        std::string token = encode_token(ex.decisions(), ex.max_steps());
+                        seen.add(edges, token);
+                        out.batches.push_back({i, std::move(token), std::move(edges)});
+                    }
+                }
+                if (!ex.failure()) continue;
+                if (!inverted) ++out.r.failed_executions;
+                std::optional<indexed_failure>& slot = inverted ? out.inversion : out.failure;
+                if (slot) continue;
+                slot = indexed_failure{i, make_failure(ex, opts_)};
+                verify(model_, ex, slot->f, opts_);
+                if (!inverted && opts_.stop_on_failure) {
+                    std::uint64_t at = stop_at_.load();
+                    while (i < at && !stop_at_.compare_exchange_weak(at, i)) {
+                    }
+                }
+            }
+            out.r.contention = ex.contention();
+        } catch (...) {
+            out.error = std::current_exception();
+        }
+    }
+
+    void configure(execution& ex) const {
+        ex.set_detect_races(opts_.detect_races);
+        ex.set_check_lock_order(opts_.lock_order != lock_order_check::off);
+        ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
+    }
+
+private:
+    const std::function<void()>& model_;
+    const options& opts_;
+    std::uint64_t budget_;
+    unsigned workers_;
+    std::atomic<std::uint64_t> stop_at_{std::numeric_limits<std::uint64_t>::max()};
+};
+
+} // namespace
+
+result explore_random_in_parallel(const std::function<void()>& model, const options& opts) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::uint64_t budget = opts.max_executions == 0 ? 10'000 : opts.max_executions;
+    unsigned workers = opts.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opts.workers;
+    workers = static_cast<unsigned>(std::min<std::uint64_t>(workers, budget));
+
+    const segv_handler handler;
+    search s(model, opts, budget, workers);
+    std::vector<worker_share> shares(workers);
+    {
+        std::vector<std::jthread> threads;
+        for (unsigned w = 0; w < workers; ++w) threads.emplace_back([&s, &shares, w] { s.work(w, shares[w]); });
+    }
+
+    result r;
+    std::optional<indexed_failure> failed, inverted;
+    std::vector<edge_batch> batches;
+    for (worker_share& share : shares) {
+        if (share.error) std::rethrow_exception(share.error);
+        r.executions += share.r.executions;
+        r.steps += share.r.steps;
+        r.failed_executions += share.r.failed_executions;
+        for (const auto& [name, counts] : share.r.outcomes)
+            for (const auto& [value, n] : counts) r.outcomes[name][value] += n;
+        for (const auto& [lock, n] : share.r.contention) r.contention[lock] += n;
+        keep_lowest(failed, share.failure);
+        keep_lowest(inverted, share.inversion);
+        for (edge_batch& b : share.batches) batches.push_back(std::move(b));
+    }
+    if (failed) {
+        write_failure_file(failed->f, opts);
+        r.failure = std::move(failed->f);
+    } else {
+        std::optional<failure> inversion;
+        if (inverted) inversion = std::move(inverted->f);
+        if (!inversion && opts.lock_order != lock_order_check::off) {
+            std::sort(batches.begin(), batches.end(), [](const edge_batch& a, const edge_batch& b) { return a.index < b.index; });
+            lock_order_history joined;
+            for (edge_batch& b : batches) joined.add(std::move(b.edges), b.token);
+            if (!joined.cycle().empty()) {
+                const alternate_stack signal_stack;
+                stack_pool stacks(opts.stack_size);
+                execution ex(stacks, opts.max_steps);
+                s.configure(ex);
+                inversion = joined_inversion(model, ex, joined.cycle_token(), opts);
+            }
+        }
+        if (inversion) {
+            if (opts.lock_order == lock_order_check::warning && inversion->kind == failure_kind::lock_order_inversion) {
+                r.warnings.push_back(inversion->message);
+            } else {
+                write_failure_file(*inversion, opts);
+                ++r.failed_executions;
+                r.failure = std::move(inversion);
+            }
+        }
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+} // namespace lockstep::detail
