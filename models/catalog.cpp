@@ -56,6 +56,12 @@ std::span<const model> catalog() {
         s31_daemon_shutdown(),
         s32_big_lock(),
         s32_per_resource_locks(),
+        alg_peterson(),
+        alg_peterson_turn_first(),
+        alg_treiber_stack_aba(),
+        alg_treiber_stack_tagged(),
+        alg_spsc_ring(),
+        alg_spsc_ring_publish_first(),
     };
     return all;
 }

@@ -67,5 +67,11 @@ model s30_user_cache_no_meta_lock();
 model s31_daemon_shutdown();
 model s32_big_lock();
 model s32_per_resource_locks();
+model alg_peterson();
+model alg_peterson_turn_first();
+model alg_treiber_stack_aba();
+model alg_treiber_stack_tagged();
+model alg_spsc_ring();
+model alg_spsc_ring_publish_first();
 
 } // namespace lockstep::models
