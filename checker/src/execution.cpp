@@ -176,13 +176,16 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     execution* outer = running;
     running = this;
     const model_allocations_unchecked unchecked;
+    heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (sigsetjmp(overflow_landing_, 0) == 0) {
         in_fiber_ = true;
+        running_model_.store(true, std::memory_order_relaxed);
         switch_fiber(explorer_, m.context);
     } else {
-        // Back from a stack overflow: the faulting fiber is abandoned.
+        // Back from a stack overflow or a hang: the fiber it happened on is abandoned.
         *reinterpret_cast<exception_state*>(abi::__cxa_get_globals()) = explorer_.exceptions;
     }
+    running_model_.store(false, std::memory_order_relaxed);
     in_fiber_ = false;
     running = outer;
     for (std::size_t o = 0; o < object_count_; ++o)
@@ -365,6 +368,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // to go away, so it must not be evaluated until its next scheduling point.
     self.ready = {};
     events_.push_back({current_, op, 0, false});
+    heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (hb_.active()) track(events_.size() - 1);
     // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
     threads_[current_]->ready = {};
@@ -470,6 +474,7 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
     }
     events_.push_back({current_, {op_kind::choose, threads_[current_]->object, where},
                        static_cast<std::int64_t>(value), true});
+    heartbeat_.store(++beats_, std::memory_order_relaxed);
     return value;
 }
 
@@ -482,6 +487,7 @@ std::size_t execution::decide(std::size_t n) {
 
 void execution::access_var(object_id var, bool write, std::source_location where) {
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
+    heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (!detect_races_) return;
     if (!hb_.active()) {
         // Tracking starts at the first var access: catch up on the steps so far.
@@ -536,6 +542,20 @@ void execution::stack_overflowed() {
                         thread_label(current_), stacks_.usable_size() / 1024),
             t.pending.location, current_, events_.size()};
     }
+}
+
+void execution::hung() {
+    if (failure_) return;
+    const thread_state& t = *threads_[current_];
+    const std::string since = events_.empty() ? std::string("it started")
+                                              : fmt::format("its last step at {}", where(t.pending.location));
+    failure_ = failure_record{
+        failure_kind::hang,
+        fmt::format("thread {} ran for {} ms since {} without reaching another lockstep operation: an infinite "
+                    "loop outside lockstep, or a wait on something lockstep does not control (a std::mutex, a "
+                    "real thread, I/O); options.step_time_limit sets the limit",
+                    thread_label(current_), step_time_limit_.count(), since),
+        t.pending.location, current_, events_.size()};
 }
 
 // ---- the runtime interface used by primitives ----

@@ -2,6 +2,8 @@
 // One run of a model: its threads (fibers), its objects, the event log, and the
 // one scheduling point every visible operation passes through.
 #include <setjmp.h>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -147,6 +149,12 @@ public:
     std::uint64_t stable_key(object_id o) const;
 
     void stack_overflowed();  // from the SIGSEGV handler
+    // The watchdog's view, safe to read from another OS thread: a count that
+    // moves at every step and every run, and whether model code is running.
+    std::uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
+    bool running_model() const { return running_model_.load(std::memory_order_relaxed); }
+    void set_step_time_limit(std::chrono::milliseconds limit) { step_time_limit_ = limit; }
+    void hung();  // from the watchdog's signal
     bool in_guard_page(const void* address) const;
     ::sigjmp_buf& overflow_landing() { return overflow_landing_; }
 
@@ -170,6 +178,10 @@ private:
     fiber explorer_{};
     ::sigjmp_buf overflow_landing_{};
     bool in_fiber_ = false;
+    std::atomic<bool> running_model_{false};
+    std::uint64_t beats_ = 0;
+    std::atomic<std::uint64_t> heartbeat_{0};
+    std::chrono::milliseconds step_time_limit_{0};
 
     std::vector<std::unique_ptr<thread_state>> threads_;  // reused across runs
     std::size_t thread_count_ = 0;

@@ -12,6 +12,7 @@
 #include "lock_order_history.hpp"
 #include "overflow_guard.hpp"
 #include "parallel_random.hpp"
+#include "watchdog.hpp"
 
 namespace lockstep {
 namespace {
@@ -24,6 +25,8 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     const alternate_stack signal_stack;
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);
+    ex.set_step_time_limit(opts.step_time_limit);
+    const watchdog dog(ex, opts.step_time_limit);
     ex.set_detect_races(opts.detect_races);
     ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
     ex.allow_spurious_wakeups_by_default(opts.spurious_wakeups);

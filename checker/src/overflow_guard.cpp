@@ -7,9 +7,10 @@
 namespace lockstep::detail {
 namespace {
 
-// Whoever handled SIGSEGV before the exploration: a fault that is not a
-// guard-page hit goes there. Written only while no execution runs.
+// Whoever handled SIGSEGV and SIGALRM before the exploration: a fault that is
+// not a guard-page hit goes there. Written only while no execution runs.
 struct sigaction previous_action {};
+struct sigaction previous_alarm {};
 
 void on_segv(int, siginfo_t* info, void*) {
     execution* ex = execution::current();
@@ -21,6 +22,14 @@ void on_segv(int, siginfo_t* info, void*) {
     sigaction(SIGSEGV, &previous_action, nullptr);
 }
 
+// The watchdog's signal: the thread running model code has not reached a step in time.
+void on_alarm(int) {
+    execution* ex = execution::current();
+    if (ex == nullptr || !ex->running_model()) return;  // it moved on meanwhile
+    ex->hung();
+    siglongjmp(ex->overflow_landing(), 1);
+}
+
 } // namespace
 
 segv_handler::segv_handler() {
@@ -29,10 +38,16 @@ segv_handler::segv_handler() {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     installed_ = sigaction(SIGSEGV, &sa, &previous_action) == 0;
+    struct sigaction alarm {};
+    alarm.sa_handler = &on_alarm;
+    alarm.sa_flags = SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&alarm.sa_mask);
+    alarm_installed_ = sigaction(SIGALRM, &alarm, &previous_alarm) == 0;
 }
 
 segv_handler::~segv_handler() {
     if (installed_) sigaction(SIGSEGV, &previous_action, nullptr);
+    if (alarm_installed_) sigaction(SIGALRM, &previous_alarm, nullptr);
 }
 
 alternate_stack::alternate_stack() : memory_(64 * 1024) {

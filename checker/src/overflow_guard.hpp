@@ -1,6 +1,7 @@
 #pragma once
 // Stack overflow in a model thread: its guard-page fault becomes a failure of
-// the execution. The SIGSEGV handler is process-wide and installed for the
+// the execution; so does the watchdog's SIGALRM (see watchdog.hpp). The
+// handlers are process-wide and installed for the
 // length of an exploration (test frameworks install their own between tests);
 // it runs on an alternate stack, which each OS thread that runs executions needs
 // of its own, since the faulting stack is exhausted.
@@ -18,6 +19,7 @@ public:
 
 private:
     bool installed_ = false;
+    bool alarm_installed_ = false;
 };
 
 class alternate_stack {

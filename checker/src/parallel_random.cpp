@@ -19,6 +19,7 @@
 #include "failures.hpp"
 #include "lock_order_history.hpp"
 #include "overflow_guard.hpp"
+#include "watchdog.hpp"
 
 namespace lockstep::detail {
 namespace {
@@ -57,6 +58,7 @@ public:
             stack_pool stacks(opts_.stack_size);
             execution ex(stacks, opts_.max_steps);
             configure(ex);
+            const watchdog dog(ex, opts_.step_time_limit);
             auto strategy = make_random(opts_.seed, w, workers_);
             lock_order_history seen;  // this worker's: only its first sightings are sent on
             for (std::uint64_t i = w; i < budget_ && i <= stop_at_.load(std::memory_order_relaxed); i += workers_) {
@@ -96,6 +98,7 @@ public:
         ex.set_detect_races(opts_.detect_races);
         ex.set_check_lock_order(opts_.lock_order != lock_order_check::off);
         ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
+        ex.set_step_time_limit(opts_.step_time_limit);
     }
 
 private:
@@ -152,6 +155,7 @@ result explore_random_in_parallel(const std::function<void()>& model, const opti
                 stack_pool stacks(opts.stack_size);
                 execution ex(stacks, opts.max_steps);
                 s.configure(ex);
+                const watchdog dog(ex, opts.step_time_limit);
                 inversion = joined_inversion(model, ex, joined.cycle_token(), opts);
             }
         }

@@ -19,6 +19,7 @@ std::string_view to_string(failure_kind kind) {
     case failure_kind::nondeterminism: return "nondeterminism";
     case failure_kind::data_race: return "data_race";
     case failure_kind::lock_order_inversion: return "lock_order_inversion";
+    case failure_kind::hang: return "hang";
     }
     return "failure";
 }

@@ -1,6 +1,7 @@
 // The command-line runner: a table of verdicts for a catalogue of models.
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <sstream>
 #include <ostream>
 #include <string_view>
@@ -24,6 +25,8 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --pct-depth N               pct: the bug depth searched for (default 3)
   --max-executions N          stop each model after N executions
   --max-steps N               livelock bound per execution
+  --step-time-limit MS        a model thread running this long without a lockstep operation is
+                              a hang (default 10000; 0 = never)
   --workers N                 random search: OS threads running executions (0 = one per core;
                               default 1); the verdicts and failures are those of one thread
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
@@ -153,6 +156,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
     if (overrides.pct_depth != options{}.pct_depth) o.pct_depth = overrides.pct_depth;
     o.workers = overrides.workers;
+    o.step_time_limit = overrides.step_time_limit;
     o.name = m.name;
     o.replay_command = "lockstep-models --replay " + m.name;
     o.failure_dir = overrides.failure_dir;
@@ -217,6 +221,10 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             if (!number(overrides.max_steps)) return 2;
         } else if (arg == "--preemption-bound") {
             if (!number(overrides.preemption_bound)) return 2;
+        } else if (arg == "--step-time-limit") {
+            std::uint64_t ms = 0;
+            if (!number(ms)) return 2;
+            overrides.step_time_limit = std::chrono::milliseconds(ms);
         } else if (arg == "--workers") {
             std::uint64_t n = 0;
             if (!number(n)) return 2;

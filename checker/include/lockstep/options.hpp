@@ -1,6 +1,7 @@
 #pragma once
 // How an exploration is run: which strategy, which budgets.
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -41,6 +42,10 @@ struct options {
     unsigned workers = 1;
     // A fair execution longer than this is reported as a livelock.
     std::uint64_t max_steps = 20'000;
+    // Wall-clock time a model thread may run between two visible operations
+    // before it is reported as a hang (an infinite loop outside lockstep, a
+    // std::mutex, real I/O); zero turns the watchdog off.
+    std::chrono::milliseconds step_time_limit{10'000};
     // Usable stack of each model thread; a guard page below it turns an overflow
     // into a stack_overflow failure.
     std::size_t stack_size = 256 * 1024;

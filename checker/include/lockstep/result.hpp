@@ -21,6 +21,7 @@ enum class failure_kind {
     nondeterminism,  // the model did not behave the same under the same schedule
     data_race,       // two accesses to a lockstep::var, one a write, unordered by happens-before
     lock_order_inversion,  // locks taken in a cycle of orders by different threads: a potential deadlock
+    hang,            // a model thread ran past options.step_time_limit without a visible operation
 };
 
 std::string_view to_string(failure_kind kind);

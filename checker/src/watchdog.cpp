@@ -1,0 +1,43 @@
+#include "watchdog.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+
+#include "execution.hpp"
+
+namespace lockstep::detail {
+
+watchdog::watchdog(const execution& ex, std::chrono::milliseconds limit) {
+    if (limit.count() <= 0) return;
+    thread_ = std::jthread([this, &ex, limit, target = pthread_self()](std::stop_token stop) {
+        watch(stop, ex, limit, target);
+    });
+}
+
+void watchdog::watch(std::stop_token stop, const execution& ex, std::chrono::milliseconds limit, pthread_t target) {
+    using clock = std::chrono::steady_clock;
+    const auto period = std::clamp(limit / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    std::uint64_t seen = ex.heartbeat();
+    auto since = clock::now();
+    bool signalled = false;
+    while (!cv.wait_for(lock, stop, period, [] { return false; }), !stop.stop_requested()) {
+        const std::uint64_t beat = ex.heartbeat();
+        if (beat != seen || !ex.running_model()) {
+            seen = beat;
+            since = clock::now();
+            signalled = false;
+            continue;
+        }
+        if (!signalled && clock::now() - since >= limit) {
+            pthread_kill(target, SIGALRM);
+            signalled = true;
+        }
+    }
+}
+
+} // namespace lockstep::detail
