@@ -193,3 +193,24 @@ TEST_CASE("lockstep objects outside a model are a usage error") {
     CHECK(nested.failure->kind == failure_kind::exception);
     CHECK(contains(nested.failure->message, "usage_error"));
 }
+
+TEST_CASE("a lockstep object kept from an earlier run (a static in the model) is misuse, at the line that uses it") {
+    const auto r = run([] {
+        static lockstep::mutex m("kept");
+        lockstep::thread t([] { lockstep::lock_guard g(m); });
+        { lockstep::lock_guard g(m); }  // two orders of taking it: a second run
+        t.join();
+    });
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == failure_kind::misuse);
+    CHECK(contains(r.failure->message, "a lockstep object from an earlier run of the model was used"));
+    CHECK(r.failure->location.starts_with("tests/test_failures.cpp:"));
+    CHECK(r.executions == 2);  // the first run created it and was fine
+
+    lockstep::atomic<int>* leaked = nullptr;
+    CHECK(run([&] { leaked = new lockstep::atomic<int>(0, "leaked"); }).ok());
+    const auto later = run([&] { (void)leaked->load(); });
+    REQUIRE(later.failure);
+    CHECK(later.failure->kind == failure_kind::misuse);
+    delete leaked;
+}

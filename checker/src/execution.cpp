@@ -78,7 +78,22 @@ std::string execution::thread_label(thread_id t) const {
     return t == 0 ? std::string("main") : fmt::format("T{}", t);
 }
 
+object_id execution::index(object_id handle, std::source_location where) {
+    if (handle == no_object) return handle;
+    const object_id o = handle & ((object_id{1} << index_bits) - 1);
+    if ((handle >> index_bits) != run_tag_ || o >= object_count_)
+        fail(failure_kind::misuse,
+             "a lockstep object from an earlier run of the model was used (a static, global or leaked lockstep "
+             "object?); create lockstep objects inside the model, so that every run has its own",
+             where);
+    return o;
+}
+
 object_id execution::add_object(object_kind kind, std::string_view name, std::source_location created) {
+    if (object_count_ == (object_id{1} << index_bits))
+        fail(failure_kind::misuse, fmt::format("the model created more than {} lockstep objects in one run",
+                                               object_id{1} << index_bits),
+             created);
     if (object_count_ == objects_.size()) objects_.emplace_back();
     object_info& o = objects_[object_count_];
     o.kind = kind;
@@ -148,6 +163,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     release_stacks();
     thread_count_ = 0;
     object_count_ = 0;
+    run_tag_ = (run_tag_ + 1) & ((1u << (32 - index_bits)) - 1);
+    if (run_tag_ == (~object_id{0} >> index_bits)) run_tag_ = 0;  // no handle may equal no_object
     for (auto& n : ordinals_) n = 0;
     events_.clear();
     decisions_.clear();
@@ -573,14 +590,32 @@ execution& active(const char* what) {
 bool in_model() noexcept { return running != nullptr; }
 thread_id self() { return active("a primitive").self(); }
 object_id add_object(object_kind kind, std::string_view name, std::source_location created) {
-    return active("a lockstep object").add_object(kind, name, created);
+    execution& ex = active("a lockstep object");
+    return ex.handle(ex.add_object(kind, name, created));
 }
-std::string object_label(object_id id) { return active("object_label").object_label(id); }
+std::string object_label(object_id id) {
+    execution& ex = active("object_label");
+    return ex.object_label(ex.index(id));
+}
 std::string thread_label(thread_id t) { return active("thread_label").thread_label(t); }
-std::source_location locked_at(object_id lock) { return active("a lock").object(lock).owned_since; }
-void schedule(const operation& op, wait_condition ready) { active("a primitive").schedule(op, ready); }
+std::source_location locked_at(object_id lock) {
+    execution& ex = active("a lock");
+    return ex.object(ex.index(lock)).owned_since;
+}
+namespace {
+operation resolved(execution& ex, operation op) {
+    op.object = ex.index(op.object, op.location);
+    op.other = ex.index(op.other, op.location);
+    return op;
+}
+} // namespace
+void schedule(const operation& op, wait_condition ready) {
+    execution& ex = active("a primitive");
+    ex.schedule(resolved(ex, op), ready);
+}
 bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
-    return active("a timed primitive").schedule_until(op, ready, deadline);
+    execution& ex = active("a timed primitive");
+    return ex.schedule_until(resolved(ex, op), ready, deadline);
 }
 std::int64_t now() { return active("lockstep::clock").now(); }
 void set_spurious_wakeups(bool on) { active("lockstep::spurious_wakeups").set_spurious_wakeups(on); }
@@ -591,25 +626,48 @@ void no_progress() { active("a primitive").no_progress(); }
 void fail(failure_kind kind, std::string message, std::source_location where) {
     active("a primitive").fail(kind, std::move(message), where);
 }
-thread_id owner(object_id lock) { return active("a lock").owner(lock); }
-std::uint32_t depth(object_id lock) { return active("a lock").depth(lock); }
-void acquired(object_id lock, std::source_location where) { active("a lock").acquired(lock, where); }
-void released(object_id lock) { active("a lock").released(lock); }
-void acquired_shared(object_id lock, std::source_location where) { active("a lock").acquired_shared(lock, where); }
-void released_shared(object_id lock) { active("a lock").released_shared(lock); }
+thread_id owner(object_id lock, std::source_location where) {
+    execution& ex = active("a lock");
+    return ex.owner(ex.index(lock, where));
+}
+std::uint32_t depth(object_id lock) {
+    execution& ex = active("a lock");
+    return ex.depth(ex.index(lock));
+}
+void acquired(object_id lock, std::source_location where) {
+    execution& ex = active("a lock");
+    ex.acquired(ex.index(lock, where), where);
+}
+void released(object_id lock) {
+    execution& ex = active("a lock");
+    ex.released(ex.index(lock));
+}
+void acquired_shared(object_id lock, std::source_location where) {
+    execution& ex = active("a lock");
+    ex.acquired_shared(ex.index(lock, where), where);
+}
+void released_shared(object_id lock) {
+    execution& ex = active("a lock");
+    ex.released_shared(ex.index(lock));
+}
 thread_id spawn(const thread_body& body, std::string_view name, std::source_location where) {
     return active("lockstep::thread").spawn(body, name, where);
 }
 bool finished(thread_id t) { return active("lockstep::thread").finished(t); }
 void joined(thread_id t) { active("lockstep::thread").joined(t); }
-object_id thread_object(thread_id t) { return active("lockstep::thread").thread_object(t); }
+object_id thread_object(thread_id t) {
+    execution& ex = active("lockstep::thread");
+    return ex.handle(ex.thread_object(t));
+}
 std::size_t decide(std::size_t n) { return active("a primitive").decide(n); }
 std::size_t choose(std::size_t n, std::source_location where) { return active("lockstep::choose").choose(n, where); }
 void synchronize(object_id object, unsigned slot, bool observe, bool publish) {
-    active("a primitive").synchronize(object, slot, observe, publish);
+    execution& ex = active("a primitive");
+    ex.synchronize(ex.index(object), slot, observe, publish);
 }
 void access_var(object_id var, bool write, std::source_location where) {
-    active("lockstep::var").access_var(var, write, where);
+    execution& ex = active("lockstep::var");
+    ex.access_var(ex.index(var, where), write, where);
 }
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
 

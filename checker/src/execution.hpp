@@ -148,6 +148,12 @@ public:
     // not by creation order across threads, which the schedule changes.
     std::uint64_t stable_key(object_id o) const;
 
+    // Handles given to primitives carry the run that created the object in
+    // their high bits, so an object kept from an earlier run (a static, a
+    // global) is caught when used instead of aliasing another object's index.
+    object_id handle(object_id o) const { return o == no_object ? o : o | (run_tag_ << index_bits); }
+    object_id index(object_id handle, std::source_location where = {});
+
     void stack_overflowed();  // from the SIGSEGV handler
     // The watchdog's view, safe to read from another OS thread: a count that
     // moves at every step and every run, and whether model code is running.
@@ -189,6 +195,8 @@ private:
     std::vector<object_info> objects_;  // reused across runs
     std::size_t object_count_ = 0;
     std::uint32_t ordinals_[32]{};
+    static constexpr unsigned index_bits = 20;
+    std::uint32_t run_tag_ = 0;
     mutable std::vector<std::uint64_t> stable_keys_;  // computed on demand, 0 = not yet
     std::int64_t now_ = 0;  // the logical clock, in nanoseconds
     bool spurious_ = false;

@@ -134,7 +134,7 @@ private:
             fail(failure_kind::misuse, "condition_variable::wait with a unique_lock that does not own its mutex",
                  where);
         const object_id m = lock.mutex()->object();
-        if (owner(m) != self())
+        if (owner(m, where) != self())
             fail(failure_kind::misuse, "condition_variable::wait on a mutex this thread does not hold", where);
         // Releasing the mutex and joining the waiters is one atomic step.
         schedule({op_kind::wait, id_, where, m});

@@ -32,7 +32,7 @@ public:
 
     void lock(std::source_location where = std::source_location::current()) {
         const thread_id me = self();
-        if (!Recursive && owner(id_) == me)
+        if (!Recursive && owner(id_, where) == me)
             fail(failure_kind::self_deadlock,
                  fmt::format("thread {} locks {}, which it already holds (locked at {}:{}); a non-recursive mutex "
                              "cannot be re-acquired, so the thread would block forever",
@@ -46,14 +46,14 @@ public:
     }
 
     bool try_lock(std::source_location where = std::source_location::current()) {
-        if (!Recursive && owner(id_) == self())
+        if (!Recursive && owner(id_, where) == self())
             fail(failure_kind::misuse,
                  fmt::format("thread {} calls try_lock on {}, which it already holds (undefined behaviour for a "
                              "non-recursive mutex)",
                              thread_label(self()), object_label(id_)),
                  where);
         schedule({op_kind::try_lock, id_, where});
-        const bool ok = owner(id_) == no_thread || owner(id_) == self();
+        const bool ok = owner(id_, where) == no_thread || owner(id_) == self();
         if (ok) acquired(id_, where);
         annotate(ok);
         if (!ok) no_progress();
@@ -61,7 +61,7 @@ public:
     }
 
     void unlock(std::source_location where = std::source_location::current()) {
-        const thread_id holder = owner(id_);
+        const thread_id holder = owner(id_, where);
         if (holder != self())
             fail(failure_kind::misuse,
                  holder == no_thread

@@ -28,7 +28,7 @@ public:
     // Exclusive ownership.
     void lock(std::source_location where = std::source_location::current()) {
         const detail::thread_id me = detail::self();
-        if (detail::owner(id_) == me || holds_shared(me))
+        if (detail::owner(id_, where) == me || holds_shared(me))
             detail::fail(failure_kind::self_deadlock,
                          fmt::format("thread {} locks {}, which it already holds{}; it would block forever",
                                      detail::thread_label(me), detail::object_label(id_),
@@ -40,14 +40,14 @@ public:
     }
     bool try_lock(std::source_location where = std::source_location::current()) {
         detail::schedule({detail::op_kind::try_lock, id_, where});
-        const bool ok = detail::owner(id_) == detail::no_thread && readers_.empty();
+        const bool ok = detail::owner(id_, where) == detail::no_thread && readers_.empty();
         if (ok) detail::acquired(id_, where);
         detail::annotate(ok);
         if (!ok) detail::no_progress();
         return ok;
     }
     void unlock(std::source_location where = std::source_location::current()) {
-        const detail::thread_id holder = detail::owner(id_);
+        const detail::thread_id holder = detail::owner(id_, where);
         if (holder != detail::self())
             detail::fail(failure_kind::misuse,
                          fmt::format("thread {} unlocks {}, which it does not hold exclusively",
@@ -60,7 +60,7 @@ public:
     // Shared ownership.
     void lock_shared(std::source_location where = std::source_location::current()) {
         const detail::thread_id me = detail::self();
-        if (detail::owner(id_) == me || holds_shared(me))
+        if (detail::owner(id_, where) == me || holds_shared(me))
             detail::fail(failure_kind::self_deadlock,
                          fmt::format("thread {} calls lock_shared on {}, which it already holds (undefined "
                                      "behaviour; it may block forever)",
@@ -73,7 +73,7 @@ public:
     }
     bool try_lock_shared(std::source_location where = std::source_location::current()) {
         detail::schedule({detail::op_kind::try_lock_shared, id_, where});
-        const bool ok = detail::owner(id_) == detail::no_thread && !holds_shared(detail::self());
+        const bool ok = detail::owner(id_, where) == detail::no_thread && !holds_shared(detail::self());
         if (ok) {
             readers_.push_back(detail::self());
             detail::acquired_shared(id_, where);

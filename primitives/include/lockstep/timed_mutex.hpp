@@ -40,7 +40,7 @@ private:
     bool timed_lock(std::int64_t deadline, std::source_location where) {
         const object_id id = this->object();
         const thread_id me = self();
-        if (!Recursive && owner(id) == me)
+        if (!Recursive && owner(id, where) == me)
             fail(failure_kind::self_deadlock,
                  fmt::format("thread {} calls try_lock_for on {}, which it already holds (locked at {}:{}); a "
                              "non-recursive mutex cannot be re-acquired",

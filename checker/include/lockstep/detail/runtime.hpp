@@ -66,7 +66,8 @@ void no_progress();
 [[noreturn]] void fail(failure_kind kind, std::string message, std::source_location where);
 
 // Lock ownership, kept by the runtime for deadlock reports and exit checks.
-thread_id owner(object_id lock);
+// `where`: the caller's line, for the report if the object is stale (see execution::index).
+thread_id owner(object_id lock, std::source_location where = {});
 std::uint32_t depth(object_id lock);
 std::source_location locked_at(object_id lock);
 void acquired(object_id lock, std::source_location where);
