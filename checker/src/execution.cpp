@@ -78,15 +78,11 @@ std::string execution::thread_label(thread_id t) const {
     return t == 0 ? std::string("main") : fmt::format("T{}", t);
 }
 
-object_id execution::index(object_id handle, std::source_location where) {
-    if (handle == no_object) return handle;
-    const object_id o = handle & ((object_id{1} << index_bits) - 1);
-    if ((handle >> index_bits) != run_tag_ || o >= object_count_)
-        fail(failure_kind::misuse,
-             "a lockstep object from an earlier run of the model was used (a static, global or leaked lockstep "
-             "object?); create lockstep objects inside the model, so that every run has its own",
-             where);
-    return o;
+void execution::stale_object(std::source_location where) {
+    fail(failure_kind::misuse,
+         "a lockstep object from an earlier run of the model was used (a static, global or leaked lockstep "
+         "object?); create lockstep objects inside the model, so that every run has its own",
+         where);
 }
 
 object_id execution::add_object(object_kind kind, std::string_view name, std::source_location created) {

@@ -152,7 +152,14 @@ public:
     // their high bits, so an object kept from an earlier run (a static, a
     // global) is caught when used instead of aliasing another object's index.
     object_id handle(object_id o) const { return o == no_object ? o : o | (run_tag_ << index_bits); }
-    object_id index(object_id handle, std::source_location where = {});
+    object_id index(object_id handle, std::source_location where = {}) {
+        if (handle == no_object) return handle;
+        const object_id o = handle & ((object_id{1} << index_bits) - 1);
+        if ((handle >> index_bits) != run_tag_ || o >= object_count_) [[unlikely]]
+            stale_object(where);
+        return o;
+    }
+    [[noreturn]] void stale_object(std::source_location where);
 
     void stack_overflowed();  // from the SIGSEGV handler
     // The watchdog's view, safe to read from another OS thread: a count that
