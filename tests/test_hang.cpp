@@ -116,3 +116,21 @@ TEST_CASE("a hang in a worker of a parallel random search") {
     REQUIRE(r.failure);
     CHECK(r.failure->kind == failure_kind::hang);
 }
+
+TEST_CASE("a slow step that finishes within the limit is not a hang") {
+    lockstep::options o;
+    o.step_time_limit = 2'000ms;
+    const auto r = lockstep::explore(
+        [] {
+            lockstep::mutex m("m");
+            lockstep::thread t([&] {
+                lockstep::lock_guard g(m);
+                const auto until = std::chrono::steady_clock::now() + 300ms;  // slow, but well within 2 s
+                while (std::chrono::steady_clock::now() < until) {
+                }
+            });
+            t.join();
+        },
+        o);
+    CHECK(r.ok());
+}

@@ -1,6 +1,8 @@
 // Random search on several OS threads gives the result one thread gives.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -86,4 +88,16 @@ TEST_CASE("parallel random search: a stack overflow or an exception in a worker'
         random_search(2, 1, 50));
     REQUIRE(thrown.failure);
     CHECK(thrown.failure->kind == failure_kind::exception);
+}
+
+TEST_CASE("the runner takes --workers and --step-time-limit") {
+    std::ostringstream out, err;
+    const char* argv[] = {"lockstep-models", "--strategy", "random", "--workers", "2", "--step-time-limit", "5000",
+                          "--max-executions", "500", "s08_ab_ba_deadlock"};
+    CHECK(lockstep::run_models(lockstep::models::catalog(), 10, argv, out, err) == 0);
+    CHECK(out.str().find("FAIL deadlock") != std::string::npos);
+    std::ostringstream out2, err2;
+    const char* bad[] = {"lockstep-models", "--workers", "many"};
+    CHECK(lockstep::run_models(lockstep::models::catalog(), 3, bad, out2, err2) == 2);
+    CHECK(err2.str().find("--workers needs a number") != std::string::npos);
 }
