@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <lockstep/lockstep.hpp>
 
@@ -434,4 +435,32 @@ TEST_CASE("lock-order verdicts of generated programs with input-dependent orders
     CHECK(verdicts[0] > 0);
     CHECK(verdicts[1] > 0);
     CHECK(verdicts[3] > 0);
+}
+
+TEST_CASE("std::scoped_lock takes locks in one order in every execution, so joined orders agree") {
+    // Two threads create the two locks after a visible step, so which is created
+    // first (the order of their ids) depends on the schedule; then two threads
+    // take both with std::scoped_lock. Sorting by id would take a then b in some
+    // executions and b then a in others: a false joined inversion.
+    const auto r = run([] {
+        std::optional<lockstep::mutex> a, b;
+        lockstep::atomic<int> started(0);
+        lockstep::thread make_a([&] {
+            started.fetch_add(1);
+            a.emplace("a");
+        });
+        lockstep::thread make_b([&] {
+            started.fetch_add(1);
+            b.emplace("b");
+        });
+        make_a.join();
+        make_b.join();
+        lockstep::thread t1([&] { std::scoped_lock both(*a, *b); });
+        lockstep::thread t2([&] { std::scoped_lock both(*b, *a); });
+        t1.join();
+        t2.join();
+    });
+    CHECK(r.ok());
+    CHECK(r.complete);
+    CHECK(r.executions > 1);
 }

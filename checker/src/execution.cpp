@@ -646,6 +646,10 @@ void released_shared(object_id lock) {
     execution& ex = active("a lock");
     ex.released_shared(ex.index(lock));
 }
+std::uint64_t lock_rank(object_id lock) {
+    execution& ex = active("a lock");
+    return ex.stable_key(ex.index(lock));
+}
 thread_id spawn(const thread_body& body, std::string_view name, std::source_location where) {
     return active("lockstep::thread").spawn(body, name, where);
 }

@@ -75,6 +75,9 @@ void released(object_id lock);
 // Shared (reader) ownership, for lock order and the exit check.
 void acquired_shared(object_id lock, std::source_location where);
 void released_shared(object_id lock);
+// An order of locks that is the same in every execution (by who created each
+// lock where, not by creation order, which the schedule changes).
+std::uint64_t lock_rank(object_id lock);
 
 thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
 bool finished(thread_id t);
