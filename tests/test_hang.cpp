@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include <lockstep/lockstep.hpp>
 
@@ -133,4 +135,51 @@ TEST_CASE("a slow step that finishes within the limit is not a hang") {
         },
         o);
     CHECK(r.ok());
+}
+
+TEST_CASE("a hang is still caught after a stack overflow in the same process") {
+    // The overflow's handler blocks the hang signal while it runs; leaving it by
+    // a jump must not leave the signal blocked for the rest of the process.
+    lockstep::options small = quick();
+    small.stack_size = 64 * 1024;
+    const auto overflow = lockstep::explore(
+        [] {
+            lockstep::thread t([] {
+                auto deep = [](auto& self, int n) -> int {
+                    volatile char pad[512];
+                    pad[0] = static_cast<char>(n);
+                    return n > 1'000'000 ? 0 : self(self, n + 1) + pad[0];
+                };
+                (void)deep(deep, 0);
+            });
+            t.join();
+        },
+        small);
+    REQUIRE(overflow.failure);
+    CHECK(overflow.failure->kind == failure_kind::stack_overflow);
+
+    const auto hang = lockstep::explore(spin_forever, quick());
+    REQUIRE(hang.failure);
+    CHECK(hang.failure->kind == failure_kind::hang);
+}
+
+TEST_CASE("a hang in a loop that allocates leaves the allocator usable") {
+    // The signal often lands inside malloc, which holds a lock: the handler waits
+    // for a landing in the model's own code before it leaves the loop.
+    for (int round = 0; round < 3; ++round) {
+        const auto r = lockstep::explore(
+            [] {
+                volatile int flag = 0;
+                while (flag == 0) {
+                    std::string text(64 + static_cast<std::size_t>(flag), 'x');
+                    std::vector<std::string> many(8, text);
+                    (void)many;
+                }
+            },
+            quick());
+        REQUIRE(r.failure);
+        CHECK(r.failure->kind == failure_kind::hang);
+        std::vector<std::string> after(1000, std::string(100, 'y'));  // would block if malloc's lock were held
+        CHECK(after.size() == 1000);
+    }
 }

@@ -3,6 +3,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
@@ -190,6 +191,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     running = this;
     const model_allocations_unchecked unchecked;
     heartbeat_.store(++beats_, std::memory_order_relaxed);
+    hang_deferrals_ = 0;
     if (sigsetjmp(overflow_landing_, 0) == 0) {
         in_fiber_ = true;
         running_model_.store(true, std::memory_order_relaxed);
@@ -197,6 +199,14 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     } else {
         // Back from a stack overflow or a hang: the fiber it happened on is abandoned.
         *reinterpret_cast<exception_state*>(abi::__cxa_get_globals()) = explorer_.exceptions;
+        // The jump left the handler without restoring the signal mask (saving it at
+        // every run would cost a system call): unblock what a handler may have blocked.
+        sigset_t handled;
+        sigemptyset(&handled);
+        sigaddset(&handled, SIGSEGV);
+        sigaddset(&handled, SIGALRM);
+        pthread_sigmask(SIG_UNBLOCK, &handled, nullptr);
+        record_interruption();
     }
     running_model_.store(false, std::memory_order_relaxed);
     in_fiber_ = false;
@@ -545,21 +555,20 @@ bool execution::in_guard_page(const void* address) const {
     return t.has_stack && t.memory.in_guard(address);
 }
 
-void execution::stack_overflowed() {
-    if (!failure_) {
-        const thread_state& t = *threads_[current_];
+void execution::record_interruption() {
+    const interruption why = interruption_;
+    interruption_ = interruption::none;
+    if (failure_ || why == interruption::none) return;
+    const thread_state& t = *threads_[current_];
+    if (why == interruption::stack_overflow) {
         failure_ = failure_record{
             failure_kind::stack_overflow,
             fmt::format("thread {} overflowed its stack of {} KiB (deep recursion or a large local); raise "
                         "options.stack_size if the model needs more",
                         thread_label(current_), stacks_.usable_size() / 1024),
             t.pending.location, current_, events_.size()};
+        return;
     }
-}
-
-void execution::hung() {
-    if (failure_) return;
-    const thread_state& t = *threads_[current_];
     const std::string since = events_.empty() ? std::string("it started")
                                               : fmt::format("its last step at {}", where(t.pending.location));
     failure_ = failure_record{

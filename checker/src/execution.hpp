@@ -161,13 +161,23 @@ public:
     }
     [[noreturn]] void stale_object(std::source_location where);
 
-    void stack_overflowed();  // from the SIGSEGV handler
+    // The signal handlers leave the fiber for one of these; they only record
+    // which, and run() builds the failure once back on the explorer's stack
+    // (nothing in a handler may allocate: it may have interrupted malloc).
+    enum class interruption : std::uint8_t { none, stack_overflow, hang };
+    void interrupted(interruption why) { interruption_ = why; }
     // The watchdog's view, safe to read from another OS thread: a count that
     // moves at every step and every run, and whether model code is running.
     std::uint64_t heartbeat() const { return heartbeat_.load(std::memory_order_relaxed); }
     bool running_model() const { return running_model_.load(std::memory_order_relaxed); }
     void set_step_time_limit(std::chrono::milliseconds limit) { step_time_limit_ = limit; }
-    void hung();  // from the watchdog's signal
+    // The heartbeat the watchdog found standing still when it signalled: the
+    // handler acts only if it still stands there (the step may have ended since).
+    void suspect(std::uint64_t beat) const { suspected_beat_.store(beat, std::memory_order_relaxed); }
+    bool still_suspected() const { return heartbeat() == suspected_beat_.load(std::memory_order_relaxed); }
+    // A hang signal that landed in system code (libc's malloc holds a lock) is
+    // deferred, at most this many times, to land in the model's own code.
+    bool defer_hang() { return ++hang_deferrals_ <= 100; }
     bool in_guard_page(const void* address) const;
     ::sigjmp_buf& overflow_landing() { return overflow_landing_; }
 
@@ -194,7 +204,11 @@ private:
     std::atomic<bool> running_model_{false};
     std::uint64_t beats_ = 0;
     std::atomic<std::uint64_t> heartbeat_{0};
+    mutable std::atomic<std::uint64_t> suspected_beat_{~std::uint64_t{0}};
     std::chrono::milliseconds step_time_limit_{0};
+    interruption interruption_ = interruption::none;
+    unsigned hang_deferrals_ = 0;
+    void record_interruption();
 
     std::vector<std::unique_ptr<thread_state>> threads_;  // reused across runs
     std::size_t thread_count_ = 0;

@@ -18,24 +18,24 @@ watchdog::watchdog(const execution& ex, std::chrono::milliseconds limit) {
 
 void watchdog::watch(std::stop_token stop, const execution& ex, std::chrono::milliseconds limit, pthread_t target) {
     using clock = std::chrono::steady_clock;
-    const auto period = std::clamp(limit / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
+    const auto period = std::clamp(limit / 4, std::chrono::milliseconds(1), std::chrono::milliseconds(10));
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);
     std::uint64_t seen = ex.heartbeat();
     auto since = clock::now();
-    bool signalled = false;
     while (!cv.wait_for(lock, stop, period, [] { return false; }), !stop.stop_requested()) {
         const std::uint64_t beat = ex.heartbeat();
         if (beat != seen || !ex.running_model()) {
             seen = beat;
             since = clock::now();
-            signalled = false;
             continue;
         }
-        if (!signalled && clock::now() - since >= limit) {
+        // Signalled again at every period while it stands still: the handler may
+        // have deferred (it landed in libc's code) or found the step just ended.
+        if (clock::now() - since >= limit) {
+            ex.suspect(beat);
             pthread_kill(target, SIGALRM);
-            signalled = true;
         }
     }
 }
