@@ -369,6 +369,9 @@ bool counts_contention(op_kind k) {
 } // namespace
 
 void execution::schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline) {
+    // Reaching the scheduling point is progress, before any switch to another
+    // thread: a hang signal arriving during the switch must not blame that one.
+    heartbeat_.store(++beats_, std::memory_order_relaxed);
     thread_state& self = *threads_[current_];
     self.pending = op;
     self.ready = ready;
@@ -391,7 +394,6 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // to go away, so it must not be evaluated until its next scheduling point.
     self.ready = {};
     events_.push_back({current_, op, 0, false});
-    heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (hb_.active()) track(events_.size() - 1);
     // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
     threads_[current_]->ready = {};
