@@ -8,6 +8,8 @@
 
 #include <lockstep/lockstep.hpp>
 
+#include "misbehaving_models.hpp"
+
 using lockstep::failure_kind;
 
 namespace {
@@ -128,21 +130,9 @@ TEST_CASE("a deadlock that involves joining is spelled out as a cycle") {
 }
 
 TEST_CASE("a stack overflow in a model thread is a failure, and the next exploration still works") {
-    struct deep {
-        static int recurse(int n) {
-            volatile char frame[1024];
-            frame[0] = static_cast<char>(n);
-            return n == 0 ? frame[0] : recurse(n - 1) + frame[0];
-        }
-    };
     lockstep::options o;
     o.stack_size = 64 * 1024;
-    const auto r = run(
-        [] {
-            lockstep::thread t([] { (void)deep::recurse(1'000'000); });
-            t.join();
-        },
-        o);
+    const auto r = run(lockstep::testing::overflow_in_thread, o);
     REQUIRE(r.failure);
     CHECK(r.failure->kind == failure_kind::stack_overflow);
     CHECK(contains(r.failure->message, "T1 overflowed its stack of 64 KiB"));

@@ -9,6 +9,8 @@
 
 #include <lockstep/lockstep.hpp>
 
+#include "misbehaving_models.hpp"
+
 using lockstep::failure_kind;
 using namespace std::chrono_literals;
 
@@ -142,19 +144,7 @@ TEST_CASE("a hang is still caught after a stack overflow in the same process") {
     // a jump must not leave the signal blocked for the rest of the process.
     lockstep::options small = quick();
     small.stack_size = 64 * 1024;
-    const auto overflow = lockstep::explore(
-        [] {
-            lockstep::thread t([] {
-                auto deep = [](auto& self, int n) -> int {
-                    volatile char pad[512];
-                    pad[0] = static_cast<char>(n);
-                    return n > 1'000'000 ? 0 : self(self, n + 1) + pad[0];
-                };
-                (void)deep(deep, 0);
-            });
-            t.join();
-        },
-        small);
+    const auto overflow = lockstep::explore(lockstep::testing::overflow_in_thread, small);
     REQUIRE(overflow.failure);
     CHECK(overflow.failure->kind == failure_kind::stack_overflow);
 

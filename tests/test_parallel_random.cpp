@@ -5,6 +5,8 @@
 
 #include <lockstep/lockstep.hpp>
 
+#include "misbehaving_models.hpp"
+
 #include "catalog.hpp"
 
 using lockstep::failure_kind;
@@ -64,19 +66,7 @@ TEST_CASE("parallel random search without failures runs the same executions: sam
 TEST_CASE("parallel random search: a stack overflow or an exception in a worker's execution is a failure") {
     lockstep::options o = random_search(2, 1, 50);
     o.stack_size = 64 * 1024;
-    const auto overflow = lockstep::explore(
-        [] {
-            lockstep::thread t([] {
-                auto deep = [](auto& self, int n) -> int {
-                    volatile char pad[512];
-                    pad[0] = static_cast<char>(n);
-                    return n > 1'000'000 ? 0 : self(self, n + 1) + pad[0];
-                };
-                (void)deep(deep, 0);
-            });
-            t.join();
-        },
-        o);
+    const auto overflow = lockstep::explore(lockstep::testing::overflow_in_thread, o);
     REQUIRE(overflow.failure);
     CHECK(overflow.failure->kind == failure_kind::stack_overflow);
 
