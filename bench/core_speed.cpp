@@ -36,10 +36,7 @@ void row(std::string_view what, const figures& f) {
 } // namespace
 
 int main() {
-    const lockstep::model* s02 = nullptr;
-    for (const auto& m : lockstep::models::catalog())
-        if (m.name == "s02_with_lock") s02 = &m;
-    if (s02 == nullptr) return 1;
+    const lockstep::model* s02 = &lockstep::models::find("s02_with_lock");
 
     fmt::print("{:<34} {:>10} {:>11} {:>8} {:>12} {:>12}\n", "run (median of 7)", "executions", "steps", "seconds",
                "exec/s", "steps/s");

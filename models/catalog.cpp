@@ -1,5 +1,7 @@
 #include "catalog.hpp"
 
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace lockstep::models {
@@ -64,6 +66,12 @@ std::span<const model> catalog() {
         alg_spsc_ring_publish_first(),
     };
     return all;
+}
+
+const model& find(std::string_view name) {
+    for (const model& m : catalog())
+        if (m.name == name) return m;
+    throw std::out_of_range("no model named " + std::string(name));
 }
 
 } // namespace lockstep::models

@@ -2,12 +2,15 @@
 // Every model of the project, each with its expected verdict.
 #include <functional>
 #include <span>
+#include <string_view>
 
 #include <lockstep/model.hpp>
 
 namespace lockstep::models {
 
 std::span<const model> catalog();
+// The model of that name; throws std::out_of_range when there is none.
+const model& find(std::string_view name);
 
 // S01 at any size (the benchmarks use larger ones).
 std::function<void()> lost_update(int threads, int increments);

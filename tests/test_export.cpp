@@ -88,11 +88,7 @@ private:
     std::size_t i_ = 0;
 };
 
-const lockstep::model& find(std::string_view name) {
-    for (const auto& m : lockstep::models::catalog())
-        if (m.name == name) return m;
-    throw std::runtime_error("no model " + std::string(name));
-}
+using lockstep::models::find;
 
 } // namespace
 

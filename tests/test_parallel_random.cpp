@@ -13,11 +13,7 @@ using lockstep::failure_kind;
 
 namespace {
 
-const lockstep::model& find(std::string_view name) {
-    for (const auto& m : lockstep::models::catalog())
-        if (m.name == name) return m;
-    throw std::runtime_error("no model " + std::string(name));
-}
+using lockstep::models::find;
 
 lockstep::options random_search(unsigned workers, std::uint64_t seed, std::uint64_t budget) {
     lockstep::options o;

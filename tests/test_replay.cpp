@@ -11,12 +11,7 @@
 
 namespace {
 
-const lockstep::model& find(std::string_view name) {
-    for (const auto& m : lockstep::models::catalog())
-        if (m.name == name) return m;
-    FAIL("no model " << name);
-    throw;
-}
+using lockstep::models::find;
 
 std::string token_error_of(const std::function<void()>& model, std::string_view token) {
     try {
