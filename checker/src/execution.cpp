@@ -193,7 +193,6 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     hang_deferrals_ = 0;
     if (sigsetjmp(overflow_landing_, 0) == 0) {
-        in_fiber_ = true;
         running_model_.store(true, std::memory_order_relaxed);
         switch_fiber(explorer_, m.context);
     } else {
@@ -209,7 +208,6 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
         record_interruption();
     }
     running_model_.store(false, std::memory_order_relaxed);
-    in_fiber_ = false;
     running = outer;
     for (std::size_t o = 0; o < object_count_; ++o)
         if (objects_[o].contended > 0) contention_[object_label(static_cast<object_id>(o))] += objects_[o].contended;
@@ -552,7 +550,7 @@ void execution::observe(std::string_view name, std::string value) {
 }
 
 bool execution::in_guard_page(const void* address) const {
-    if (!in_fiber_) return false;
+    if (!running_model()) return false;
     const thread_state& t = *threads_[current_];
     return t.has_stack && t.memory.in_guard(address);
 }

@@ -200,8 +200,7 @@ private:
     strategy_base* strategy_ = nullptr;
     fiber explorer_{};
     ::sigjmp_buf overflow_landing_{};
-    bool in_fiber_ = false;
-    std::atomic<bool> running_model_{false};
+    std::atomic<bool> running_model_{false};  // on a model fiber; read by the watchdog and the handlers
     std::uint64_t beats_ = 0;
     std::atomic<std::uint64_t> heartbeat_{0};
     mutable std::atomic<std::uint64_t> suspected_beat_{~std::uint64_t{0}};
