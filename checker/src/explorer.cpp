@@ -10,7 +10,7 @@
 #include "execution.hpp"
 #include "failures.hpp"
 #include "lock_order_history.hpp"
-#include "overflow_guard.hpp"
+#include "signal_handlers.hpp"
 #include "parallel_random.hpp"
 #include "watchdog.hpp"
 
@@ -21,7 +21,7 @@ using namespace detail;
 result run(const std::function<void()>& model, const options& opts, strategy_base& strategy, std::uint64_t max_steps,
            bool verify_failures) {
     const auto start = std::chrono::steady_clock::now();
-    const segv_handler handler;
+    const signal_handlers handler;
     const alternate_stack signal_stack;
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);

@@ -18,7 +18,7 @@
 #include "execution.hpp"
 #include "failures.hpp"
 #include "lock_order_history.hpp"
-#include "overflow_guard.hpp"
+#include "signal_handlers.hpp"
 #include "watchdog.hpp"
 
 namespace lockstep::detail {
@@ -117,7 +117,7 @@ result explore_random_in_parallel(const std::function<void()>& model, const opti
     unsigned workers = opts.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opts.workers;
     workers = static_cast<unsigned>(std::min<std::uint64_t>(workers, budget));
 
-    const segv_handler handler;
+    const signal_handlers handler;
     search s(model, opts, budget, workers);
     std::vector<worker_share> shares(workers);
     {

@@ -1,4 +1,4 @@
-#include "overflow_guard.hpp"
+#include "signal_handlers.hpp"
 
 #include <link.h>
 #include <ucontext.h>
@@ -77,7 +77,7 @@ void on_alarm(int, siginfo_t*, void* context) {
 
 } // namespace
 
-segv_handler::segv_handler() {
+signal_handlers::signal_handlers() {
     system_code_count = 0;
     dl_iterate_phdr(&note_system_code, nullptr);
     struct sigaction sa {};
@@ -93,7 +93,7 @@ segv_handler::segv_handler() {
     alarm_installed_ = sigaction(SIGALRM, &alarm, &previous_alarm) == 0;
 }
 
-segv_handler::~segv_handler() {
+signal_handlers::~signal_handlers() {
     if (installed_) sigaction(SIGSEGV, &previous_action, nullptr);
     if (alarm_installed_) sigaction(SIGALRM, &previous_alarm, nullptr);
 }
