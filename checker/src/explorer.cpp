@@ -81,15 +81,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     r.contention = ex.contention();
     if (!inversion && !r.failure && !lock_orders.cycle().empty() && !strategy.problem())
         inversion = joined_inversion(model, ex, lock_orders.cycle_token(), opts);
-    if (inversion && !r.failure) {
-        if (opts.lock_order == lock_order_check::warning && inversion->kind == failure_kind::lock_order_inversion) {
-            r.warnings.push_back(inversion->message);
-        } else {
-            write_failure_file(*inversion, opts);
-            ++r.failed_executions;
-            r.failure = std::move(inversion);
-        }
-    }
+    if (inversion && !r.failure) settle_inversion(r, std::move(*inversion), opts);
     r.complete = strategy.complete();
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;

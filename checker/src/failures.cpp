@@ -142,4 +142,14 @@ void write_failure_file(const failure& f, const options& opts) {
     std::ofstream(base.string() + ".html") << to_swimlanes(f);
 }
 
+void settle_inversion(result& r, failure inversion, const options& opts) {
+    if (opts.lock_order == lock_order_check::warning && inversion.kind == failure_kind::lock_order_inversion) {
+        r.warnings.push_back(std::move(inversion.message));
+        return;
+    }
+    write_failure_file(inversion, opts);
+    ++r.failed_executions;
+    r.failure = std::move(inversion);
+}
+
 } // namespace lockstep::detail

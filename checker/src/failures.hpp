@@ -27,4 +27,8 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
 // The report, and the same failure as JSON and as swimlanes, in opts.failure_dir.
 void write_failure_file(const failure& f, const options& opts);
 
+// A lock-order inversion held back until the exploration found nothing worse:
+// a warning (options.lock_order) or the result's failure.
+void settle_inversion(result& r, failure inversion, const options& opts);
+
 } // namespace lockstep::detail

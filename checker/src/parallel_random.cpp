@@ -159,15 +159,7 @@ result explore_random_in_parallel(const std::function<void()>& model, const opti
                 inversion = joined_inversion(model, ex, joined.cycle_token(), opts);
             }
         }
-        if (inversion) {
-            if (opts.lock_order == lock_order_check::warning && inversion->kind == failure_kind::lock_order_inversion) {
-                r.warnings.push_back(inversion->message);
-            } else {
-                write_failure_file(*inversion, opts);
-                ++r.failed_executions;
-                r.failure = std::move(inversion);
-            }
-        }
+        if (inversion) settle_inversion(r, std::move(*inversion), opts);
     }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
