@@ -141,8 +141,7 @@ public:
     void synchronize(object_id object, unsigned slot, bool observe, bool publish);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_check_lock_order(bool on) { check_lock_order_ = on; }
-    // The first lock-order cycle closed in the last run, if any, and every edge it saw.
-    const std::vector<lock_edge>& lock_order_cycle() const { return lock_order_.cycle(); }
+    // Every lock-order edge the last run saw.
     std::span<const lock_edge> lock_order_edges() const { return lock_order_.edges(); }
     // Names an object the same way in every execution: by who created it where,
     // not by creation order across threads, which the schedule changes.

@@ -20,7 +20,7 @@ struct history_edge {
     std::uint64_t from, to, thread;
     bool from_shared, to_shared;
     std::vector<lock_gate<std::uint64_t>> gates;  // sorted by key
-    std::size_t part;                  // the execution that first showed it: an index into tokens()
+    std::size_t part;                  // the execution that first showed it, in the order they ran
     std::size_t step;                  // the acquisition's step in that execution
     std::string from_label, to_label, thread_label;  // as that execution named them
     std::source_location from_site, to_site;
@@ -38,18 +38,16 @@ public:
     void add(std::vector<history_edge> edges, const std::string& token);
     // The first cycle that could deadlock, in order; empty if none.
     const std::vector<history_edge>& cycle() const { return cycle_; }
-    // The token of each execution that brought a new edge.
-    const std::vector<std::string>& tokens() const { return tokens_; }
     // Replays the cycle: the tokens of its executions, in the order they ran.
     std::string cycle_token() const;
-    std::vector<std::size_t> cycle_parts() const;
 
 private:
     bool known(const history_edge& e) const;
+    std::vector<std::size_t> cycle_parts() const;
 
     std::vector<history_edge> edges_;
     std::vector<history_edge> cycle_;
-    std::vector<std::string> tokens_;
+    std::vector<std::string> tokens_;  // of each execution that brought a new edge
     mutable history_edge probe_{};  // scratch
 };
 
