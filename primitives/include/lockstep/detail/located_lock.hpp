@@ -53,31 +53,27 @@ public:
     }
 
     void lock(here where = here::current()) {
-        check(where);
-        where_ = where;
+        begin_locking(where);
         if constexpr (Shared) m_->lock_shared(where);
         else m_->lock(where);
         owns_ = true;
     }
     bool try_lock(here where = here::current()) {
-        check(where);
-        where_ = where;
+        begin_locking(where);
         if constexpr (Shared) owns_ = m_->try_lock_shared(where);
         else owns_ = m_->try_lock(where);
         return owns_;
     }
     template <class Rep, class Period>
     bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout, here where = here::current()) {
-        check(where);
-        where_ = where;
+        begin_locking(where);
         if constexpr (Shared) owns_ = m_->try_lock_shared_for(timeout, where);
         else owns_ = m_->try_lock_for(timeout, where);
         return owns_;
     }
     template <class Clock, class Duration>
     bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline, here where = here::current()) {
-        check(where);
-        where_ = where;
+        begin_locking(where);
         if constexpr (Shared) owns_ = m_->try_lock_shared_until(deadline, where);
         else owns_ = m_->try_lock_until(deadline, where);
         return owns_;
@@ -104,9 +100,11 @@ public:
 
 private:
     static constexpr std::string_view name() { return Shared ? "shared_lock" : "unique_lock"; }
-    void check(here where) const {
+    // Every way to lock: misuse is reported, and the destructor's unlock names this line.
+    void begin_locking(here where) {
         if (m_ == nullptr) fail(failure_kind::misuse, std::string(name()) + "::lock without a mutex", where);
         if (owns_) fail(failure_kind::misuse, std::string(name()) + "::lock when it already owns its mutex", where);
+        where_ = where;
     }
 
     Mutex* m_ = nullptr;
