@@ -169,6 +169,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     failure_.reset();
     redundant_ = false;
     hb_.reset();
+    memory_.reset(memory_mode_);
     explicit_syncs_.clear();
     lock_order_.reset();
     stable_keys_.clear();
@@ -512,11 +513,7 @@ void execution::access_var(object_id var, bool write, std::source_location where
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (!detect_races_) return;
-    if (!hb_.active()) {
-        // Tracking starts at the first var access: catch up on the steps so far.
-        hb_.activate();
-        for (std::size_t i = 0; i < events_.size(); ++i) track(i);
-    }
+    if (!hb_.active()) start_clocks();
     if (auto other = hb_.on_access(var, {current_, write, where, events_.size(), 0})) {
         fail(failure_kind::data_race,
              fmt::format("data race on {}: {} {}s it at {} (step {}), and {} {} it at {} (step {}); neither "
@@ -528,11 +525,19 @@ void execution::access_var(object_id var, bool write, std::source_location where
     }
 }
 
+// Tracking starts at the first var access or weak atomic: catch up on the steps so far.
+void execution::start_clocks() {
+    hb_.activate();
+    for (std::size_t i = 0; i < events_.size(); ++i) track(i);
+}
+
 void execution::track(std::size_t i) {
     const event& e = events_[i];
     if (e.op.kind == op_kind::read || e.op.kind == op_kind::write) return;
-    const bool by_kind = e.op.object == no_object || objects_[e.op.object].kind != object_kind::barrier;
+    const bool by_kind = e.op.object == no_object || (objects_[e.op.object].kind != object_kind::barrier &&
+                                                      objects_[e.op.object].kind != object_kind::atomic);
     hb_.on_event(e, e.op.kind == op_kind::spawn ? objects_[e.op.object].thread : no_thread, by_kind);
+    if (e.access != memory::none) memory_.apply(e.access);
     // The synchronizations the step's primitive made itself, logged after it.
     auto it = std::lower_bound(explicit_syncs_.begin(), explicit_syncs_.end(), i + 1,
                                [](const explicit_sync& s, std::size_t after) { return s.after_events < after; });
@@ -543,6 +548,39 @@ void execution::track(std::size_t i) {
 void execution::synchronize(object_id object, unsigned slot, bool observe, bool publish) {
     explicit_syncs_.push_back({events_.size(), current_, object, slot, observe, publish});
     if (hb_.active()) hb_.sync(current_, object, slot, observe, publish);
+}
+
+std::size_t execution::decide_store(std::size_t n) {
+    if (n <= 1) return 0;
+    const std::size_t value = strategy_->choose_store(n);
+    decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
+    return value;
+}
+
+void execution::internal_error(std::string_view what) {
+    fail(failure_kind::misuse, fmt::format("lockstep internal error: {}; please report it with the model", what),
+         threads_[current_]->pending.location);
+}
+
+std::uint64_t execution::atomic_load(object_id o, memory::order ord, std::source_location where) {
+    schedule({op_kind::load, o, where}, {});
+    return memory_.load(o, ord, where);
+}
+
+void execution::atomic_store(object_id o, std::uint64_t value, memory::order ord, std::source_location where) {
+    schedule({op_kind::store, o, where}, {});
+    memory_.store(o, value, ord, where);
+}
+
+rmw_result execution::atomic_rmw(object_id o, op_kind kind, rmw_function f, memory::order success,
+                                 memory::order failure, bool weak, std::source_location where) {
+    schedule({kind, o, where}, {});
+    return memory_.rmw(o, f, success, failure, weak, where);
+}
+
+void execution::atomic_fence(memory::order ord, std::source_location where) {
+    schedule({op_kind::fence, no_object, where}, {});
+    memory_.fence(ord, where);
 }
 
 void execution::observe(std::string_view name, std::string value) {
@@ -679,6 +717,74 @@ void access_var(object_id var, bool write, std::source_location where) {
     ex.access_var(ex.index(var, where), write, where);
 }
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
+
+namespace {
+// C++ gives consume the semantics of acquire.
+memory::order to_order(std::memory_order o) {
+    switch (o) {
+    case std::memory_order_relaxed: return memory::order::relaxed;
+    case std::memory_order_consume:
+    case std::memory_order_acquire: return memory::order::acquire;
+    case std::memory_order_release: return memory::order::release;
+    case std::memory_order_acq_rel: return memory::order::acq_rel;
+    case std::memory_order_seq_cst: return memory::order::seq_cst;
+    }
+    return memory::order::seq_cst;
+}
+
+std::string_view order_name(std::memory_order o) {
+    switch (o) {
+    case std::memory_order_relaxed: return "memory_order_relaxed";
+    case std::memory_order_consume: return "memory_order_consume";
+    case std::memory_order_acquire: return "memory_order_acquire";
+    case std::memory_order_release: return "memory_order_release";
+    case std::memory_order_acq_rel: return "memory_order_acq_rel";
+    case std::memory_order_seq_cst: return "memory_order_seq_cst";
+    }
+    return "an invalid memory_order";
+}
+
+// Orders the standard does not allow for an operation are undefined behaviour: misuse.
+void check_order(execution& ex, bool allowed, std::string_view operation, std::memory_order o,
+                 std::source_location where) {
+    if (!allowed)
+        ex.fail(failure_kind::misuse,
+                fmt::format("{} with {}: the standard does not allow that order for it (undefined behaviour)",
+                            operation, order_name(o)),
+                where);
+}
+
+bool loadable(std::memory_order o) { return o != std::memory_order_release && o != std::memory_order_acq_rel; }
+bool storable(std::memory_order o) {
+    return o == std::memory_order_relaxed || o == std::memory_order_release || o == std::memory_order_seq_cst;
+}
+} // namespace
+
+void atomic_created(object_id atomic, std::uint64_t initial, value_format format) {
+    execution& ex = active("lockstep::atomic");
+    ex.memory().created(ex.index(atomic), initial, format);
+}
+std::uint64_t atomic_load(object_id atomic, std::memory_order order, std::source_location where) {
+    execution& ex = active("lockstep::atomic");
+    check_order(ex, loadable(order), "an atomic load", order, where);
+    return ex.atomic_load(ex.index(atomic, where), to_order(order), where);
+}
+void atomic_store(object_id atomic, std::uint64_t value, std::memory_order order, std::source_location where) {
+    execution& ex = active("lockstep::atomic");
+    check_order(ex, storable(order), "an atomic store", order, where);
+    ex.atomic_store(ex.index(atomic, where), value, to_order(order), where);
+}
+rmw_result atomic_rmw(object_id atomic, op_kind kind, rmw_function f, std::memory_order success,
+                      std::memory_order failure, bool weak, std::source_location where) {
+    execution& ex = active("lockstep::atomic");
+    check_order(ex, loadable(failure), "the failure order of a compare-exchange", failure, where);
+    return ex.atomic_rmw(ex.index(atomic, where), kind, f, to_order(success), to_order(failure), weak, where);
+}
+void atomic_fence(std::memory_order order, std::source_location where) {
+    execution& ex = active("lockstep::atomic_thread_fence");
+    if (order == std::memory_order_relaxed) return;  // no effect
+    ex.atomic_fence(to_order(order), where);
+}
 
 void assertion_failed(const char* expression, std::string_view message, std::source_location where) {
     execution& ex = active("LOCKSTEP_ASSERT");

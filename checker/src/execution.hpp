@@ -19,6 +19,7 @@
 #include "fiber.hpp"
 #include "happens_before.hpp"
 #include "lock_order.hpp"
+#include "memory/memory_model.hpp"
 #include "strategy.hpp"
 #include "token.hpp"
 
@@ -69,6 +70,7 @@ struct event {
     operation op;
     std::int64_t value = 0;
     bool has_value = false;
+    std::uint32_t access = memory::none;  // an atomic step's access in the memory model
 };
 
 struct failure_record {
@@ -120,7 +122,10 @@ public:
     // Per lock label: how often a request had to wait, over every execution this object ran.
     const std::map<std::string, std::uint64_t>& contention() const { return contention_; }
     void annotate(std::int64_t value);
-    void no_progress() { threads_[current_]->made_no_progress = true; }
+    void no_progress() {
+        threads_[current_]->made_no_progress = true;
+        memory_.stalled(current_);
+    }
     [[noreturn]] void fail(failure_kind kind, std::string message, std::source_location where);
     thread_id owner(object_id lock) const { return objects_[lock].owner; }
     std::uint32_t depth(object_id lock) const { return objects_[lock].depth; }
@@ -140,6 +145,25 @@ public:
     void access_var(object_id var, bool write, std::source_location where);
     void synchronize(object_id object, unsigned slot, bool observe, bool publish);
     void set_detect_races(bool on) { detect_races_ = on; }
+    void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
+
+    // Atomics: a step, then the memory model's choice of what it reads or where it writes.
+    std::uint64_t atomic_load(object_id o, memory::order ord, std::source_location where);
+    void atomic_store(object_id o, std::uint64_t value, memory::order ord, std::source_location where);
+    rmw_result atomic_rmw(object_id o, op_kind kind, rmw_function f, memory::order success, memory::order failure,
+                          bool weak, std::source_location where);
+    void atomic_fence(memory::order ord, std::source_location where);
+    memory::memory_model& memory() { return memory_; }
+    const memory::memory_model& memory() const { return memory_; }
+    // What the memory model needs of the execution.
+    bool clocks_active() const { return hb_.active(); }
+    void start_clocks();  // happens-before from here on, caught up with the steps so far
+    happens_before& clocks() { return hb_; }
+    const happens_before& clocks() const { return hb_; }
+    void attach_access(std::uint32_t a) { events_.back().access = a; }
+    // A choice among stores, newest first: random search prefers the newest.
+    std::size_t decide_store(std::size_t n);
+    [[noreturn]] void internal_error(std::string_view what);
     void set_check_lock_order(bool on) { check_lock_order_ = on; }
     // Every lock-order edge the last run saw.
     std::span<const lock_edge> lock_order_edges() const { return lock_order_.edges(); }
@@ -240,6 +264,8 @@ private:
     };
     std::vector<explicit_sync> explicit_syncs_;
     bool detect_races_ = true;
+    lockstep::memory_model memory_mode_ = lockstep::memory_model::rc11;
+    memory::memory_model memory_{*this};
     bool check_lock_order_ = true;
     lock_order lock_order_;
     std::vector<held_lock> held_;

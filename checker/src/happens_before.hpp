@@ -51,6 +51,7 @@ public:
     void reset();
     bool active() const { return active_; }
     void activate() { active_ = true; }
+    vector_clock& clock(thread_id t) { return thread_clock(t); }
     // `by_kind`: synchronize through the step's objects by its kind (false for
     // objects whose primitive calls sync() itself).
     void on_event(const event& e, thread_id spawned, bool by_kind);

@@ -79,6 +79,11 @@ std::string_view to_string(op_kind kind) {
     case op_kind::try_release: return "try_release";
     case op_kind::read: return "read";
     case op_kind::write: return "write";
+    case op_kind::fetch_and: return "fetch_and";
+    case op_kind::fetch_or: return "fetch_or";
+    case op_kind::fetch_xor: return "fetch_xor";
+    case op_kind::fence: return "fence";
+    case op_kind::test_and_set: return "test_and_set";
     }
     return "operation";
 }

@@ -22,8 +22,11 @@ std::string logical_time(std::int64_t ns) {
     return fmt::format("t={}ns", ns);
 }
 
-std::string describe_op(const event& e) {
+std::string describe_op(const execution& ex, const event& e) {
     std::string text(to_string(e.op.kind));
+    // Atomics: the order, the value, and which store it read.
+    if (e.access != memory::none && e.access < ex.memory().accesses())
+        return text + " " + ex.memory().describe(e.access);
     if (!e.has_value) return text;
     switch (e.op.kind) {
     case op_kind::try_lock:
@@ -65,7 +68,7 @@ std::size_t repeating_period(std::span<const event> ev) {
 
 trace_step describe_step(const execution& ex, std::size_t index) {
     const event& e = ex.events()[index];
-    return {index + 1, ex.thread_label(e.thread), describe_op(e), ex.object_label(e.op.object), where(e.op.location)};
+    return {index + 1, ex.thread_label(e.thread), describe_op(ex, e), ex.object_label(e.op.object), where(e.op.location)};
 }
 
 class trace_table {

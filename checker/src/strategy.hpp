@@ -34,6 +34,10 @@ public:
     static constexpr std::size_t abandon = ~std::size_t{0};
     // A value in [0, n), n >= 2.
     virtual std::size_t choose(std::size_t n) = 0;
+    // A store for an atomic access to read (or a place in modification order), in
+    // [0, n), n >= 2; 0 is the newest. Random searches prefer it, as real
+    // hardware mostly shows the newest value.
+    virtual std::size_t choose_store(std::size_t n) { return choose(n); }
     // True when an exhaustive strategy has covered the whole space.
     virtual bool complete() const { return false; }
     // Set when the strategy saw the model behave differently under the same

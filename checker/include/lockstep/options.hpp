@@ -15,6 +15,12 @@ enum class strategy {
     replay,  // follows options.token (what lockstep::replay uses)
 };
 
+// The semantics of lockstep::atomic.
+enum class memory_model {
+    rc11,  // C++'s memory model (RC11): every memory_order is honoured, weak behaviours are explored
+    sc,    // every atomic access is seq_cst, whatever order the code passes: faster, proves less
+};
+
 // What to do with a lock-order inversion (a cycle in the order locks are taken).
 enum class lock_order_check {
     failure,  // reported as a failure when the exploration finds nothing worse
@@ -56,6 +62,7 @@ struct options {
     bool spurious_wakeups = false;
     // Keep exploring after a failure (to collect every reachable outcome).
     bool stop_on_failure = true;
+    lockstep::memory_model memory_model = lockstep::memory_model::rc11;
     // Check lockstep::var accesses against happens-before (data races).
     bool detect_races = true;
     lock_order_check lock_order = lock_order_check::failure;

@@ -77,6 +77,8 @@ public:
     }
 
     std::size_t choose(std::size_t n) override { return below(n); }
+    // Half the time the newest store, as on real hardware; else any.
+    std::size_t choose_store(std::size_t n) override { return below(2) == 0 ? 0 : below(n); }
 
 private:
     static constexpr std::int64_t unset = INT64_MIN;

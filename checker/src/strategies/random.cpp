@@ -22,6 +22,8 @@ public:
     }
     std::size_t pick(std::span<const choice> choices, bool) override { return choices.size() > 1 ? below(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return below(n); }
+    // Half the time the newest store, as on real hardware; else any.
+    std::size_t choose_store(std::size_t n) override { return below(2) == 0 ? 0 : below(n); }
 
 private:
     std::size_t below(std::size_t n) {

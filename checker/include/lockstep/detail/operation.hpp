@@ -32,6 +32,8 @@ enum class op_kind : std::uint8_t {
     put, get, try_put, try_get, put_for, get_for, task_done, join_queue, access, woken, try_release,
     // plain data (lockstep::var): logged, never a scheduling point
     read, write,
+    // more of <atomic>
+    fetch_and, fetch_or, fetch_xor, fence, test_and_set,
 };
 
 struct operation {

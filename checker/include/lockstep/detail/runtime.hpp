@@ -1,6 +1,7 @@
 #pragma once
 // The interface between primitives and the runtime of the current execution.
 // Every function acts on the one execution running on this OS thread.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -93,6 +94,32 @@ void observe(std::string_view name, std::string value);
 // A read or write of plain shared data (lockstep::var): not a scheduling point;
 // checked against happens-before, a race is a data_race failure.
 void access_var(object_id var, bool write, std::source_location where);
+
+// Atomics. The memory model (options.memory_model) decides which store a load
+// reads and where a store goes in modification order; values travel as the
+// bits of the atomic's object representation.
+namespace memory {
+enum class order : std::uint8_t { relaxed, acquire, release, acq_rel, seq_cst };
+}
+// How a report shows an atomic's values.
+enum class value_format : std::uint8_t { number, unsigned_number, boolean, hidden };
+void atomic_created(object_id atomic, std::uint64_t initial, value_format format);
+std::uint64_t atomic_load(object_id atomic, std::memory_order order, std::source_location where);
+void atomic_store(object_id atomic, std::uint64_t value, std::memory_order order, std::source_location where);
+// A read-modify-write: `apply` gets the value read and sets the value to write,
+// or returns false to write nothing (a compare-exchange that found another value).
+struct rmw_function {
+    bool (*apply)(const void* context, std::uint64_t read, std::uint64_t& write);
+    const void* context;
+};
+struct rmw_result {
+    std::uint64_t read;
+    bool wrote;
+};
+// `weak`: a compare_exchange_weak, which may fail spuriously.
+rmw_result atomic_rmw(object_id atomic, op_kind kind, rmw_function f, std::memory_order success,
+                      std::memory_order failure, bool weak, std::source_location where);
+void atomic_fence(std::memory_order order, std::source_location where);
 // Happens-before that an operation's kind cannot express (a barrier's phases):
 // joins the thread's clock with the clock `slot` of `object`. Steps on objects
 // that call it get no synchronization from their kind.

@@ -1,0 +1,353 @@
+#include "memory_model.hpp"
+
+#include <fmt/format.h>
+
+#include "../execution.hpp"
+#include "../report.hpp"
+
+namespace lockstep::detail::memory {
+namespace {
+
+std::string_view name(order o) {
+    switch (o) {
+    case order::relaxed: return "relaxed";
+    case order::acquire: return "acquire";
+    case order::release: return "release";
+    case order::acq_rel: return "acq_rel";
+    case order::seq_cst: return "seq_cst";
+    }
+    return "?";
+}
+
+} // namespace
+
+memory_model::thread_view& memory_model::view(thread_id t) {
+    if (t >= threads_.size()) threads_.resize(t + 1);
+    for (; threads_used_ <= t; ++threads_used_) {
+        thread_view& v = threads_[threads_used_];
+        v.release_fence.clear();
+        v.acquired.clear();
+        v.has_release_fence = v.stalled = v.spurious = false;
+    }
+    return threads_[t];
+}
+
+void memory_model::reset(lockstep::memory_model mode) {
+    mode_ = mode;
+    weak_ = sc_fences_ = false;
+    sc_count_ = 0;
+    for (object_id o : used_locations_) {
+        at(o).mo.clear();
+        at(o).readers.clear();
+    }
+    used_locations_.clear();
+    g_.stores_used = g_.accesses_used = 0;
+    threads_used_ = 0;
+}
+
+std::uint32_t memory_model::new_store(object_id location, std::uint64_t value) {
+    if (g_.stores_used == g_.stores.size()) g_.stores.emplace_back();
+    store_record& s = g_.stores[g_.stores_used];
+    s.location = location;
+    s.access = none;
+    s.pos = 0;
+    s.value = value;
+    s.read_by_rmw = none;
+    s.message.clear();
+    s.has_message = false;
+    return static_cast<std::uint32_t>(g_.stores_used++);
+}
+
+std::uint32_t memory_model::new_access(access_kind kind, order ord, object_id location, std::source_location where) {
+    if (g_.accesses_used == g_.accesses.size()) g_.accesses.emplace_back();
+    access& x = g_.accesses[g_.accesses_used];
+    x.thread = ex_.self();
+    x.kind = kind;
+    x.ord = ord;
+    x.location = location;
+    x.read = x.wrote = x.newest = none;
+    x.step = static_cast<std::uint32_t>(ex_.events().size());
+    x.where = where;
+    x.spurious = x.failed = false;
+    x.clocked = false;
+    return static_cast<std::uint32_t>(g_.accesses_used++);
+}
+
+void memory_model::created(object_id o, std::uint64_t initial, value_format format) {
+    if (o >= g_.locations.size()) g_.locations.resize(o + 1);
+    location& l = at(o);
+    l.mo.clear();
+    l.readers.clear();
+    l.format = format;
+    used_locations_.push_back(o);
+    l.mo.push_back(new_store(o, initial));
+}
+
+void memory_model::go_weak() {
+    weak_ = true;
+    if (!ex_.clocks_active()) ex_.start_clocks();
+}
+
+void memory_model::stalled(thread_id t) { view(t).stalled = true; }
+
+void memory_model::finish(std::uint32_t a) {
+    access& x = g_.accesses[a];
+    if (x.reads()) at(x.location).readers.push_back(a);
+    if (x.is_sc()) ++sc_count_;
+    thread_view& v = view(x.thread);
+    v.stalled = false;
+    v.spurious = x.spurious;
+    ex_.attach_access(a);
+    if (ex_.clocks_active()) apply(a);
+}
+
+std::uint32_t memory_model::coherence_bound(object_id o) const {
+    const location& l = g_.locations[o];
+    const thread_id t = ex_.self();
+    const vector_clock& now = ex_.clocks().clock(t);
+    auto before_now = [&](std::uint32_t a) {
+        const access& x = g_.accesses[a];
+        return x.thread == t || now.at(x.thread) >= x.epoch;
+    };
+    std::uint32_t bound = 0;
+    for (std::size_t p = l.mo.size(); p-- > 1;) {
+        const std::uint32_t a = g_.stores[l.mo[p]].access;
+        if (before_now(a)) {
+            bound = static_cast<std::uint32_t>(p);
+            break;
+        }
+    }
+    for (std::uint32_t r : l.readers)
+        if (before_now(r)) bound = std::max(bound, g_.pos(g_.accesses[r].read));
+    return bound;
+}
+
+void memory_model::clock_tentative(std::uint32_t a) {
+    access& x = g_.accesses[a];
+    const vector_clock& c = ex_.clocks().clock(x.thread);
+    x.epoch = c.at(x.thread) - 1;  // its step's tick has passed
+    x.pre.assign(c);
+    x.pre.set(x.thread, x.epoch);
+    x.clock.assign(x.pre);
+    if (x.reads() && acquires(x.ord) && g_.stores[x.read].has_message) x.clock.join(g_.stores[x.read].message);
+    if (x.is_fence() && acquires(x.ord)) x.clock.join(view(x.thread).acquired);
+    x.clocked = true;
+}
+
+void memory_model::apply(std::uint32_t a) {
+    access& x = g_.accesses[a];
+    thread_view& v = view(x.thread);
+    vector_clock& c = ex_.clocks().clock(x.thread);
+    clock_tentative(a);
+    if (x.reads()) {
+        const store_record& s = g_.stores[x.read];
+        if (s.has_message) (acquires(x.ord) ? c : v.acquired).join(s.message);
+    }
+    if (x.is_fence() && acquires(x.ord)) c.join(v.acquired);
+    if (x.is_fence() && releases(x.ord)) {
+        v.release_fence.assign(x.clock);
+        v.has_release_fence = true;
+    }
+    if (x.writes()) {
+        store_record& w = g_.stores[x.wrote];
+        w.message.clear();
+        w.has_message = false;
+        if (releases(x.ord)) {
+            w.message.assign(x.clock);
+            w.has_message = true;
+        } else if (v.has_release_fence) {
+            w.message.assign(v.release_fence);
+            w.has_message = true;
+        }
+        // A read-modify-write continues the release sequence of the store it read (C++20).
+        if (x.kind == access_kind::rmw && x.reads() && g_.stores[x.read].has_message) {
+            w.message.join(g_.stores[x.read].message);
+            w.has_message = true;
+        }
+    }
+}
+
+bool memory_model::psc_needed(std::uint32_t a) const {
+    const bool sc = g_.accesses[a].is_sc();
+    return weak_ && (sc || sc_fences_) && sc_count_ + (sc ? 1 : 0) >= 2;
+}
+
+bool memory_model::consistent_with(std::uint32_t a) {
+    clock_tentative(a);
+    return sc_consistent(g_);
+}
+
+void memory_model::insert_store(std::uint32_t s, std::uint32_t position) {
+    auto& mo = at(g_.stores[s].location).mo;
+    mo.insert(mo.begin() + position, s);
+    for (std::size_t p = position; p < mo.size(); ++p) g_.stores[mo[p]].pos = static_cast<std::uint32_t>(p);
+}
+
+void memory_model::erase_store(std::uint32_t s) {
+    auto& mo = at(g_.stores[s].location).mo;
+    const std::uint32_t position = g_.stores[s].pos;
+    mo.erase(mo.begin() + position);
+    for (std::size_t p = position; p < mo.size(); ++p) g_.stores[mo[p]].pos = static_cast<std::uint32_t>(p);
+}
+
+std::uint64_t memory_model::load(object_id o, order ord, std::source_location where) {
+    if (weak_for(ord) && !weak_) go_weak();
+    const std::uint32_t a = new_access(access_kind::load, ord, o, where);
+    const location& l = at(o);
+    std::uint32_t read = l.mo.back();
+    if (weak_) {
+        const std::uint32_t bound = coherence_bound(o);
+        candidates_.clear();
+        for (std::size_t p = l.mo.size(); p-- > bound;) candidates_.push_back(l.mo[p]);
+        // A spin loop that yielded may not read the store it read last again when a newer one exists.
+        if (view(ex_.self()).stalled && candidates_.size() > 1 && candidates_.back() == last_read(o))
+            candidates_.pop_back();
+        if (psc_needed(a))
+            std::erase_if(candidates_, [&](std::uint32_t s) {
+                g_.accesses[a].read = s;
+                return !consistent_with(a);
+            });
+        if (candidates_.empty()) ex_.internal_error("no store is consistent for a load");
+        read = candidates_[ex_.decide_store(candidates_.size())];
+    }
+    access& x = g_.accesses[a];
+    x.read = read;
+    x.newest = l.mo.back();
+    finish(a);
+    return g_.stores[read].value;
+}
+
+std::uint32_t memory_model::last_read(object_id o) const {
+    const thread_id t = ex_.self();
+    for (std::size_t a = g_.accesses_used; a-- > 0;) {
+        const access& x = g_.accesses[a];
+        if (x.thread == t && x.location == o && (x.reads() || x.writes())) return x.reads() ? x.read : x.wrote;
+    }
+    return none;
+}
+
+void memory_model::store(object_id o, std::uint64_t value, order ord, std::source_location where) {
+    if (weak_for(ord) && !weak_) go_weak();
+    const std::uint32_t a = new_access(access_kind::store, ord, o, where);
+    const std::uint32_t s = new_store(o, value);
+    g_.stores[s].access = a;
+    g_.accesses[a].wrote = s;
+    location& l = at(o);
+    std::uint32_t position = static_cast<std::uint32_t>(l.mo.size());
+    if (weak_) {
+        const std::uint32_t bound = coherence_bound(o);
+        candidates_.clear();
+        for (std::uint32_t q = position; q > bound; --q)
+            if (g_.stores[l.mo[q - 1]].read_by_rmw == none || q == position) candidates_.push_back(q);
+        // Nothing may go between an RMW and the store it read; at the end is always possible.
+        if (psc_needed(a))
+            std::erase_if(candidates_, [&](std::uint32_t q) {
+                insert_store(s, q);
+                const bool ok = consistent_with(a);
+                erase_store(s);
+                return !ok;
+            });
+        if (candidates_.empty()) ex_.internal_error("no position in modification order is consistent for a store");
+        position = candidates_[ex_.decide_store(candidates_.size())];
+    }
+    insert_store(s, position);
+    finish(a);
+}
+
+rmw_result memory_model::rmw(object_id o, rmw_function f, order success, order failure, bool weak,
+                             std::source_location where) {
+    if ((weak_for(success) || weak_for(failure)) && !weak_) go_weak();
+    const std::uint32_t a = new_access(access_kind::rmw, success, o, where);
+    const location& l = at(o);
+    const bool spurious_allowed = weak && mode_ == lockstep::memory_model::rc11 && !view(ex_.self()).spurious;
+    rmw_options_.clear();
+    auto consider = [&](std::uint32_t s) {
+        std::uint64_t value = 0;
+        if (f.apply(f.context, g_.stores[s].value, value)) {
+            if (g_.stores[s].read_by_rmw == none) rmw_options_.push_back({s, rmw_option::write, value});
+            if (spurious_allowed) rmw_options_.push_back({s, rmw_option::spurious, 0});
+        } else {
+            rmw_options_.push_back({s, rmw_option::fail, 0});
+        }
+    };
+    if (!weak_) {
+        consider(l.mo.back());
+    } else {
+        for (std::size_t p = l.mo.size(), bound = coherence_bound(o); p-- > bound;) consider(l.mo[p]);
+    }
+    const std::uint32_t s = new_store(o, 0);
+    g_.stores[s].access = a;
+    auto shape = [&](const rmw_option& c) {
+        access& x = g_.accesses[a];
+        x.read = c.read;
+        x.failed = c.what != rmw_option::write;
+        x.spurious = c.what == rmw_option::spurious;
+        x.kind = x.failed ? access_kind::load : access_kind::rmw;
+        x.ord = x.failed ? failure : success;
+        x.wrote = x.failed ? none : s;
+        g_.stores[s].value = c.value;
+    };
+    if (weak_ && psc_needed(a))
+        std::erase_if(rmw_options_, [&](const rmw_option& c) {
+            shape(c);
+            if (c.what != rmw_option::write) return !consistent_with(a);
+            insert_store(s, g_.pos(c.read) + 1);
+            const bool ok = consistent_with(a);
+            erase_store(s);
+            return !ok;
+        });
+    if (rmw_options_.empty()) ex_.internal_error("no store is consistent for a read-modify-write");
+    const rmw_option c = rmw_options_[rmw_options_.size() == 1 ? 0 : ex_.decide_store(rmw_options_.size())];
+    shape(c);
+    g_.accesses[a].newest = l.mo.back();
+    if (c.what == rmw_option::write) {
+        g_.stores[c.read].read_by_rmw = a;
+        insert_store(s, g_.pos(c.read) + 1);
+    } else {
+        --g_.stores_used;  // the store was never made (it is the last one)
+    }
+    if (c.what == rmw_option::spurious) ex_.no_progress();
+    finish(a);
+    return {g_.stores[c.read].value, c.what == rmw_option::write};
+}
+
+void memory_model::fence(order ord, std::source_location where) {
+    if (weak_for(ord) && !weak_) go_weak();
+    if (ord == order::seq_cst) sc_fences_ = true;
+    finish(new_access(access_kind::fence, ord, no_object, where));
+}
+
+std::string memory_model::value_text(std::uint32_t s) const {
+    const store_record& st = g_.stores[s];
+    switch (g_.locations[st.location].format) {
+    case value_format::number: return fmt::format("{}", static_cast<std::int64_t>(st.value));
+    case value_format::unsigned_number: return fmt::format("{}", st.value);
+    case value_format::boolean: return st.value != 0 ? "true" : "false";
+    case value_format::hidden: break;
+    }
+    return "a value";
+}
+
+std::string memory_model::store_text(std::uint32_t s) const {
+    const store_record& st = g_.stores[s];
+    if (st.access == none) return "the initial value";
+    const access& w = g_.accesses[st.access];
+    return fmt::format("{} at step {} ({})", ex_.thread_label(w.thread), w.step, detail::where(w.where));
+}
+
+std::string memory_model::describe(std::uint32_t a) const {
+    const access& x = g_.accesses[a];
+    std::string text(name(x.ord));
+    if (x.kind == access_kind::fence) return text;
+    if (x.kind == access_kind::store) return fmt::format("{} {}", text, value_text(x.wrote));
+    if (x.spurious) text += " -> failed spuriously";
+    else if (x.failed) text += " -> failed";
+    else text += fmt::format(" -> {}", value_text(x.read));
+    if (x.writes()) text += fmt::format(", wrote {}", value_text(x.wrote));
+    text += fmt::format("; read {}", x.failed ? value_text(x.read) + " from " + store_text(x.read) : store_text(x.read));
+    if (x.newest != x.read && x.newest != none)
+        text += fmt::format(" (stale: newest is {} from {})", value_text(x.newest), store_text(x.newest));
+    return text;
+}
+
+} // namespace lockstep::detail::memory
