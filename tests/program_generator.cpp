@@ -1,5 +1,6 @@
 #include "program_generator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -25,6 +26,19 @@ public:
 private:
     std::uint64_t state_;
 };
+
+struct order_triple {
+    std::memory_order load, store, rmw;
+};
+
+order_triple orders(int order) {
+    switch (order) {
+    case 0: return {std::memory_order_relaxed, std::memory_order_relaxed, std::memory_order_relaxed};
+    case 1: return {std::memory_order_acquire, std::memory_order_release, std::memory_order_release};
+    case 2: return {std::memory_order_acquire, std::memory_order_release, std::memory_order_acq_rel};
+    default: return {std::memory_order_seq_cst, std::memory_order_seq_cst, std::memory_order_seq_cst};
+    }
+}
 
 int cost(const instr& i) {
     switch (i.kind) {
@@ -67,8 +81,12 @@ std::string program::describe() const {
     std::string text = fmt::format("program {} (semaphore {}):", seed, semaphore_initial);
     for (std::size_t t = 0; t < threads.size(); ++t) {
         text += fmt::format(" T{}[", t + 1);
-        for (std::size_t k = 0; k < threads[t].size(); ++k)
-            text += fmt::format("{}{}({},{})", k ? " " : "", name(threads[t][k].kind), threads[t][k].a, threads[t][k].b);
+        for (std::size_t k = 0; k < threads[t].size(); ++k) {
+            const instr& i = threads[t][k];
+            text += fmt::format("{}{}{}({},{})", k ? " " : "", i.fence == 1 ? "F_sc;" : i.fence == 2 ? "F_acqrel;" : "",
+                                name(i.kind), i.a, i.b);
+            if (i.order != 3) text += fmt::format("/{}", i.order);
+        }
         text += "]";
     }
     return text;
@@ -81,14 +99,17 @@ program generate_program(std::uint64_t seed) {
     p.semaphore_initial = r.below(2);
     const int threads = 2 + r.below(3);
     // Keep the interleavings few enough for dfs to exhaust: fewer steps with more threads.
-    const int budget = threads == 2 ? 7 : threads == 3 ? 5 : 3;
+    // Atomics under weak memory multiply the executions by the stores each load may read.
+    const bool weak = seed % 2 == 0;
+    const int budget = weak ? (threads == 2 ? 5 : threads == 3 ? 3 : 2) : threads == 2 ? 7 : threads == 3 ? 5 : 3;
     int total = 0;
     p.threads.resize(static_cast<std::size_t>(threads));
     for (auto& code : p.threads) {
         const int ops = 1 + r.below(3);
         for (int k = 0; k < ops; ++k) {
             instr i;
-            const int pick = r.below(108);
+            // Even seeds: atomics only, where weak memory shows.
+            const int pick = weak ? 28 + r.below(28) : r.below(108);
             if (pick < 12) i = {instr_kind::lock_increment, r.below(2), 0};
             else if (pick < 16) i = {instr_kind::nested_lock, r.below(2), r.below(2)};
             else if (pick < 28) i = {instr_kind::load, r.below(2), 0};
@@ -111,6 +132,15 @@ program generate_program(std::uint64_t seed) {
         }
         if (code.empty()) code.push_back({instr_kind::load, r.below(2), 0});
     }
+    // Orders from a generator of their own, so odd seeds are the programs they always were.
+    if (weak) {
+        rng orders(seed * 104729 + 3);
+        for (auto& code : p.threads)
+            for (instr& i : code) {
+                i.order = std::max(0, orders.below(6) - 2);  // half of them relaxed
+                i.fence = orders.below(5) == 0 ? 1 + orders.below(2) : 0;
+            }
+    }
     return p;
 }
 
@@ -132,6 +162,9 @@ std::function<void()> make_model(const program& prog) {
         auto body = [&](std::size_t t) {
             int reg = 0;
             for (const instr& i : p.threads[t]) {
+                const auto [load_order, store_order, rmw_order] = orders(i.order);
+                if (i.fence == 1) lockstep::atomic_thread_fence(std::memory_order_seq_cst);
+                if (i.fence == 2) lockstep::atomic_thread_fence(std::memory_order_acq_rel);
                 switch (i.kind) {
                 case instr_kind::lock_increment: {
                     lockstep::lock_guard g(*locks[i.a]);
@@ -147,13 +180,13 @@ std::function<void()> make_model(const program& prog) {
                     ++plain[0];
                     break;
                 }
-                case instr_kind::load: reg += atomics[i.a]->load(); break;
-                case instr_kind::store: atomics[i.a]->store(i.b); break;
-                case instr_kind::fetch_add: reg += atomics[i.a]->fetch_add(1); break;
-                case instr_kind::exchange: reg += atomics[i.a]->exchange(i.b); break;
+                case instr_kind::load: reg += atomics[i.a]->load(load_order); break;
+                case instr_kind::store: atomics[i.a]->store(i.b, store_order); break;
+                case instr_kind::fetch_add: reg += atomics[i.a]->fetch_add(1, rmw_order); break;
+                case instr_kind::exchange: reg += atomics[i.a]->exchange(i.b, rmw_order); break;
                 case instr_kind::compare_exchange: {
                     int expected = i.b;
-                    reg += atomics[i.a]->compare_exchange_strong(expected, i.b + 1) ? 1 : 0;
+                    reg += atomics[i.a]->compare_exchange_strong(expected, i.b + 1, rmw_order) ? 1 : 0;
                     break;
                 }
                 case instr_kind::release: sem.release(); break;

@@ -34,6 +34,10 @@ struct instr {
     instr_kind kind{};
     int a = 0;
     int b = 0;
+    // Atomics: the memory order (0 relaxed, 1 acquire/release as the operation
+    // allows, 2 acq_rel, 3 seq_cst), and a fence before it (0 none, 1 seq_cst, 2 acq_rel).
+    int order = 3;
+    int fence = 0;
 };
 
 struct program {
@@ -43,7 +47,9 @@ struct program {
     std::string describe() const;
 };
 
-// A program with at most `max_steps` visible steps per thread, estimated.
+// A program with at most `max_steps` visible steps per thread, estimated. Even
+// seeds give atomic operations only, with mixed memory orders and fences; odd
+// seeds keep every kind of operation, and seq_cst.
 program generate_program(std::uint64_t seed);
 
 // The model that runs `p`: main creates the objects, starts the threads, joins

@@ -2,6 +2,7 @@
 // on generated programs.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -149,6 +150,7 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
     int by_threads[5] = {0, 0, 0, 0, 0};
     std::uint64_t dfs_total = 0, dpor_total = 0, redundant = 0;
     int joined = 0;  // failing with a lock-order cycle joined across executions
+    int weak = 0;    // with outcomes that only weak memory reaches
     // LOCKSTEP_DPOR_SEEDS=first-last widens the sweep (for a longer soak than the default).
     std::uint64_t first = 1, last = 500;
     if (const char* range = std::getenv("LOCKSTEP_DPOR_SEEDS")) {
@@ -184,18 +186,31 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
         CHECK(outcome_set(dpor) == outcome_set(dfs));
         CHECK(dpor.ok() == dfs.ok());
         CHECK((dpor.failed_executions > 0) == (dfs.failed_executions > 0));
-        CHECK(dpor.executions <= dfs.executions);
-        CHECK(dpor.redundant_executions == 0);
+        // Optimal on seq_cst programs; with weaker orders dpor explores every store a
+        // load may read at each reversal and may repeat a trace, but never misses one.
+        if (seed % 2 == 1) {
+            CHECK(dpor.executions <= dfs.executions);
+            CHECK(dpor.redundant_executions == 0);
+        } else {
+            // Weak programs really reach weak outcomes: more than under sequential consistency.
+            lockstep::options sc = o;
+            sc.memory_model = lockstep::memory_model::sc;
+            const auto strong = outcome_set(lockstep::explore(model, sc));
+            const auto all = outcome_set(dpor);
+            CHECK(std::includes(all.begin(), all.end(), strong.begin(), strong.end()));
+            weak += all != strong ? 1 : 0;
+        }
         check_replays(model, dfs);
         check_replays(model, dpor);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     MESSAGE(fmt::format("{} programs compared ({} with 2, {} with 3, {} with 4 threads; {} with failures, {} of them "
                         "a joined lock-order cycle), {} skipped (dfs over budget); executions: dfs {}, dpor {}, "
-                        "redundant {}; {:.1f} s",
+                        "redundant {}; {} reach outcomes sequential consistency does not; {:.1f} s",
                         compared, by_threads[2], by_threads[3], by_threads[4], failing, joined, skipped, dfs_total,
-                        dpor_total, redundant, seconds));
-    if (first == 1 && last == 500) CHECK(compared >= 300);
+                        dpor_total, redundant, weak, seconds));
+    if (first == 1 && last == 500) CHECK(compared >= 250);  // 287 when written
+    if (first == 1 && last == 500) CHECK(weak >= 3);  // 5 when written: the litmus suite covers the shapes
     // The two sides really are different searches (once they were not: both ran the default, dpor).
     CHECK(dfs_total > 10 * dpor_total);
 }

@@ -111,6 +111,28 @@ bool may_stall(op_kind kind) {
     }
 }
 
+// An atomic step: its data choices are the memory model's (which store it reads,
+// where it writes), offered from what happened before it. A reversed race puts
+// it after other steps, where its options may differ in number and order, so a
+// wakeup sequence takes it with every value, never with the index it had.
+bool memory_step(op_kind kind) {
+    switch (kind) {
+    case op_kind::load: case op_kind::store: case op_kind::exchange: case op_kind::compare_exchange:
+    case op_kind::fetch_add: case op_kind::fetch_sub: case op_kind::fetch_and: case op_kind::fetch_or:
+    case op_kind::fetch_xor: case op_kind::test_and_set: case op_kind::fence:
+        return true;
+    default: return false;
+    }
+}
+
+event with_any_values(event e) {
+    if (memory_step(e.op.kind)) {
+        e.vals.clear();
+        e.any_vals = true;
+    }
+    return e;
+}
+
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
 
 bool dependent(const event& a, const event& b) {
@@ -690,10 +712,10 @@ private:
                 dropped.push_back(x);
                 continue;
             }
-            v.push_back(taken_event(x));
+            v.push_back(with_any_values(taken_event(x)));
         }
         if (after_dropped(e_clock)) return;
-        v.push_back(e);
+        v.push_back(with_any_values(e));
         node& target = nodes_[j];
         for (const event& s : target.sleep)
             if (weak_initial(s, v)) return;
