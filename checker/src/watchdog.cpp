@@ -24,7 +24,9 @@ void watchdog::watch(std::stop_token stop, const execution& ex, std::chrono::mil
     std::unique_lock lock(m);
     std::uint64_t seen = ex.heartbeat();
     auto since = clock::now();
-    while (!cv.wait_for(lock, stop, period, [] { return false; }), !stop.stop_requested()) {
+    for (;;) {
+        cv.wait_for(lock, stop, period, [] { return false; }); // one period, or until a stop is requested
+        if (stop.stop_requested()) return;
         const std::uint64_t beat = ex.heartbeat();
         if (beat != seen || !ex.running_model()) {
             seen = beat;

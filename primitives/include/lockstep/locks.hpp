@@ -6,13 +6,12 @@
 
 namespace lockstep {
 
-template <class Mutex>
-using lock_guard = std::lock_guard<Mutex>;
-template <class Mutex>
-using unique_lock = std::unique_lock<Mutex>;
-template <class Mutex>
-using shared_lock = std::shared_lock<Mutex>;
-template <class... Mutexes>
-using scoped_lock = std::scoped_lock<Mutexes...>;
+// The templates themselves, not alias templates: `lockstep::lock_guard guard(m);`
+// deduces its argument on every compiler (clang before 19 has no deduction for
+// alias templates).
+using std::lock_guard;
+using std::scoped_lock;
+using std::shared_lock;
+using std::unique_lock;
 
 } // namespace lockstep

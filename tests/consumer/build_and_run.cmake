@@ -1,0 +1,53 @@
+# Builds tests/consumer (SOURCE) in WORK the way a user would, then runs it.
+#   HOW=package       installs the lockstep build tree LOCKSTEP, then find_package
+#   HOW=subdirectory  add_subdirectory of the lockstep source tree LOCKSTEP
+#   BUILD_TYPE        the user's CMAKE_BUILD_TYPE
+#   CXX               the user's compiler (optional)
+#   WERROR            ON: ask for lockstep's -Werror (our CI's check of the library);
+#                     unset: the user's default, which must not turn warnings into errors
+file(REMOVE_RECURSE ${WORK})
+set(args -DCMAKE_BUILD_TYPE=${BUILD_TYPE})
+if(CXX)
+  if(NOT EXISTS ${CXX})
+    message(FATAL_ERROR "no C++ compiler '${CXX}' (scripts/setup.sh installs it)")
+  endif()
+  list(APPEND args -DCMAKE_CXX_COMPILER=${CXX})
+endif()
+if(HOW STREQUAL "package")
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${LOCKSTEP} --prefix ${WORK}/install
+                  RESULT_VARIABLE rc OUTPUT_QUIET)
+  if(rc)
+    message(FATAL_ERROR "install failed")
+  endif()
+  list(APPEND args -DCMAKE_PREFIX_PATH=${WORK}/install)
+elseif(HOW STREQUAL "subdirectory")
+  list(APPEND args -DLOCKSTEP_SOURCE=${LOCKSTEP})
+  if(WERROR)
+    list(APPEND args -DLOCKSTEP_WERROR=${WERROR})
+  endif()
+else()
+  message(FATAL_ERROR "HOW must be package or subdirectory, not '${HOW}'")
+endif()
+
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE} -B ${WORK}/build ${args} RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "configuring the user's project failed (${HOW})")
+endif()
+if(HOW STREQUAL "subdirectory" AND NOT WERROR)
+  file(STRINGS ${WORK}/build/CMakeCache.txt werror REGEX "^LOCKSTEP_WERROR:")
+  if(NOT werror STREQUAL "LOCKSTEP_WERROR:BOOL=OFF")
+    message(FATAL_ERROR "lockstep as a subproject must not make warnings errors, but: ${werror}")
+  endif()
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK}/build RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(rc)
+  message(FATAL_ERROR "building the user's project failed (${HOW}, ${BUILD_TYPE}, ${CXX}):\n${out}")
+endif()
+# Not an error for the user, but noise in their build: our CI does not accept it.
+if(out MATCHES "warning:")
+  message(FATAL_ERROR "building the user's project warns (${HOW}, ${BUILD_TYPE}, ${CXX}):\n${out}")
+endif()
+execute_process(COMMAND ${WORK}/build/consumer RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the user's model did not find the deadlock")
+endif()
