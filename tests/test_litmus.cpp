@@ -412,3 +412,86 @@ TEST_CASE("a spin loop that yields ends under weak memory: it may not re-read a 
         CHECK(r.complete);
     }
 }
+
+TEST_CASE("a relaxed flag does not publish plain data (a data race with both accesses); release/acquire does") {
+    auto message_passing = [](memory_order st, memory_order ld) {
+        return [=] {
+            lockstep::var<int> data(0, "data");
+            atomic<int> flag(0, "flag");
+            thread producer([&] {
+                data = 42;
+                flag.store(1, st);
+            });
+            while (flag.load(ld) == 0) lockstep::this_thread::yield();
+            LOCKSTEP_ASSERT(data.get() == 42);
+            producer.join();
+        };
+    };
+    for (auto s : {lockstep::strategy::dfs, lockstep::strategy::dpor}) {
+        lockstep::options o;
+        o.strategy = s;
+        const lockstep::result relaxed = lockstep::explore(message_passing(rlx, rlx), o);
+        REQUIRE(relaxed.failure);
+        CHECK(relaxed.failure->kind == lockstep::failure_kind::data_race);
+        CHECK(relaxed.failure->message.find("data") != std::string::npos);
+        CHECK(relaxed.failure->message.find("write") != std::string::npos);
+        CHECK(relaxed.failure->message.find("reads") != std::string::npos);
+        const lockstep::result published = lockstep::explore(message_passing(rel, acq), o);
+        CHECK(published.ok());
+        CHECK(published.complete);
+        o.memory_model = lockstep::memory_model::sc;  // every access seq_cst: published
+        CHECK(lockstep::explore(message_passing(rlx, rlx), o).ok());
+    }
+}
+
+TEST_CASE("the report says what each atomic load read, and marks a stale read") {
+    auto model = [] {
+        atomic<int> x(0, "x");
+        int r = -1;
+        thread t([&] { x.store(1, rlx); });
+        thread u([&] { r = x.load(rlx); });
+        t.join();
+        u.join();
+        LOCKSTEP_ASSERT(r == 1 || x.load(rlx) != 1, "read the old value");
+    };
+    lockstep::options o;
+    const lockstep::result r = lockstep::explore(model, o);
+    REQUIRE(r.failure);
+    const std::string& text = r.failure->text;
+    CHECK(text.find("store relaxed 1") != std::string::npos);
+    CHECK(text.find("load relaxed -> 0; read the initial value (stale: newest is 1 from T1 at step") !=
+          std::string::npos);
+    // It replays to the same report.
+    const lockstep::result again = lockstep::replay(model, r.failure->token);
+    REQUIRE(again.failure);
+    CHECK(again.failure->text == text);
+}
+
+TEST_CASE("atomic wait and notify block and wake; a wait nothing notifies is a deadlock") {
+    auto handoff = [](bool notifies) {
+        return [=] {
+            atomic<int> ready(0, "ready");
+            lockstep::atomic_flag done("done");
+            thread waiter([&] {
+                ready.wait(0, acq);
+                done.test_and_set(rel);
+                done.notify_one();
+            });
+            ready.store(1, rel);
+            if (notifies) ready.notify_one();
+            done.wait(false, acq);
+            waiter.join();
+        };
+    };
+    for (auto s : {lockstep::strategy::dfs, lockstep::strategy::dpor}) {
+        lockstep::options o;
+        o.strategy = s;
+        const lockstep::result ok = lockstep::explore(handoff(true), o);
+        CHECK(ok.ok());
+        CHECK(ok.complete);
+        const lockstep::result hung = lockstep::explore(handoff(false), o);
+        REQUIRE(hung.failure);
+        CHECK(hung.failure->kind == lockstep::failure_kind::deadlock);
+        CHECK(hung.failure->text.find("wait") != std::string::npos);
+    }
+}

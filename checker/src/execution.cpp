@@ -780,6 +780,16 @@ rmw_result atomic_rmw(object_id atomic, op_kind kind, rmw_function f, std::memor
     check_order(ex, loadable(failure), "the failure order of a compare-exchange", failure, where);
     return ex.atomic_rmw(ex.index(atomic, where), kind, f, to_order(success), to_order(failure), weak, where);
 }
+void atomic_wait(object_id atomic, std::uint64_t old, std::memory_order order, std::source_location where) {
+    execution& ex = active("lockstep::atomic::wait");
+    check_order(ex, loadable(order), "an atomic wait", order, where);
+    const object_id o = ex.index(atomic, where);
+    while (ex.atomic_load(o, to_order(order), where) == old) ex.memory().block(o, where);
+}
+void atomic_notify(object_id atomic, bool all, std::source_location where) {
+    execution& ex = active("lockstep::atomic::notify");
+    ex.memory().notify(ex.index(atomic, where), all, where);
+}
 void atomic_fence(std::memory_order order, std::source_location where) {
     execution& ex = active("lockstep::atomic_thread_fence");
     if (order == std::memory_order_relaxed) return;  // no effect

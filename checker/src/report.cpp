@@ -155,11 +155,14 @@ std::string blocked_on(const execution& ex, thread_id t) {
     case op_kind::wake: {
         const thread_id holder = ex.object(th.pending.object).owner;
         std::string who = holder == no_thread ? std::string("free") : "held by " + ex.thread_label(holder);
+        if (th.pending.kind == op_kind::wake && ex.object(th.pending.object).kind == object_kind::atomic)
+            return fmt::format("waits for a notify on atomic {} (atomic wait, its value unchanged) at {}", obj, at);
         if (th.pending.kind == op_kind::wake)
             return fmt::format("waits to be notified on {} at {}", obj, at);
         return fmt::format("waits to lock {} at {} ({})", obj, at, who);
     }
     case op_kind::woken: return fmt::format("waits for {} to be set at {}", obj, at);
+
     case op_kind::sleep: return fmt::format("sleeps at {}", at);
     default: return fmt::format("waits to {} {} at {}", to_string(th.pending.kind), obj, at);
     }

@@ -27,7 +27,9 @@ memory_model::thread_view& memory_model::view(thread_id t) {
         thread_view& v = threads_[threads_used_];
         v.release_fence.clear();
         v.acquired.clear();
-        v.has_release_fence = v.stalled = v.spurious = false;
+        v.has_release_fence = v.stalled = v.spurious = v.notified = false;
+        v.waiting = no_object;
+        v.observed = none;
     }
     return threads_[t];
 }
@@ -63,7 +65,7 @@ std::uint32_t memory_model::new_access(access_kind kind, order ord, object_id lo
     access& x = g_.accesses[g_.accesses_used];
     x.thread = ex_.self();
     x.kind = kind;
-    x.ord = ord;
+    x.ord = mode_ == lockstep::memory_model::sc ? order::seq_cst : ord;  // sc: every access is seq_cst
     x.location = location;
     x.read = x.wrote = x.newest = none;
     x.step = static_cast<std::uint32_t>(ex_.events().size());
@@ -283,7 +285,7 @@ rmw_result memory_model::rmw(object_id o, rmw_function f, order success, order f
         x.failed = c.what != rmw_option::write;
         x.spurious = c.what == rmw_option::spurious;
         x.kind = x.failed ? access_kind::load : access_kind::rmw;
-        x.ord = x.failed ? failure : success;
+        x.ord = mode_ == lockstep::memory_model::sc ? order::seq_cst : x.failed ? failure : success;
         x.wrote = x.failed ? none : s;
         g_.stores[s].value = c.value;
     };
@@ -315,6 +317,48 @@ void memory_model::fence(order ord, std::source_location where) {
     if (weak_for(ord) && !weak_) go_weak();
     if (ord == order::seq_cst) sc_fences_ = true;
     finish(new_access(access_kind::fence, ord, no_object, where));
+}
+
+void memory_model::block(object_id o, std::source_location where) {
+    const thread_id t = ex_.self();
+    thread_view& v = view(t);
+    v.waiting = o;
+    v.observed = last_read(o);
+    v.notified = false;
+    // As a futex: a step compares with the newest store, and only if that is
+    // still the one read does the thread block; so a store and notify that came
+    // before (the load read a stale value) are not lost.
+    ex_.schedule({op_kind::wait, o, where}, {});
+    if (at(o).mo.back() == threads_[t].observed)
+        ex_.schedule({op_kind::wake, o, where}, until([this, t] { return threads_[t].notified; }));
+    threads_[t].waiting = no_object;
+    // Woken because a newer store exists: the next load may not read the old one again.
+    threads_[t].stalled = true;
+}
+
+void memory_model::notify(object_id o, bool all, std::source_location where) {
+    ex_.schedule({all ? op_kind::notify_all : op_kind::notify_one, o, where}, {});
+    if (!ex_.clocks_active()) ex_.start_clocks();
+    const thread_id self = ex_.self();
+    const vector_clock& now = ex_.clocks().clock(self);
+    const location& l = at(o);
+    auto eligible = [&](const thread_view& v) {
+        if (v.waiting != o || v.notified || v.observed == none) return false;
+        for (std::size_t p = g_.pos(v.observed) + 1; p < l.mo.size(); ++p) {
+            const access& w = g_.accesses[g_.stores[l.mo[p]].access];
+            if (w.thread == self || now.at(w.thread) >= w.epoch) return true;
+        }
+        return false;
+    };
+    candidates_.clear();
+    for (thread_id t = 0; t < threads_used_; ++t)
+        if (eligible(threads_[t])) candidates_.push_back(t);
+    if (candidates_.empty()) return;
+    if (all) {
+        for (std::uint32_t t : candidates_) threads_[t].notified = true;
+        return;
+    }
+    threads_[candidates_[ex_.decide(candidates_.size())]].notified = true;
 }
 
 std::string memory_model::value_text(std::uint32_t s) const {

@@ -42,6 +42,11 @@ public:
     rmw_result rmw(object_id location, rmw_function f, order success, order failure, bool weak,
                    std::source_location where);
     void fence(order ord, std::source_location where);
+    // C++20 atomic waiting: the calling thread blocks (a step of its own) until a
+    // notify wakes it; a notify wakes only waiters that read a store some store
+    // happening before the notify follows in mo (the standard's eligibility).
+    void block(object_id location, std::source_location where);
+    void notify(object_id location, bool all, std::source_location where);
     // The thread made no progress (a yield): its next load of a location may not
     // read the store it last read there again when a newer one exists, so a spin
     // loop that yields ends.
@@ -88,6 +93,9 @@ private:
         vector_clock acquired;  // messages its relaxed reads saw, for a later acquire fence
         bool stalled = false;
         bool spurious = false;  // its last access failed spuriously: the next may not
+        object_id waiting = no_object;  // blocked in an atomic wait on this location
+        std::uint32_t observed = none;  // the store it read before blocking
+        bool notified = false;
     };
     std::vector<thread_view> threads_;
     std::size_t threads_used_ = 0;

@@ -124,6 +124,15 @@ public:
 
     operator T() const { return load(); }
 
+    // C++20 waiting: returns once the value read differs from `old`; blocks
+    // between reads until a notify. Waiting that nothing notifies is a deadlock.
+    void wait(T old, std::memory_order order = std::memory_order_seq_cst,
+              std::source_location where = std::source_location::current()) const {
+        atomic_wait(id_, to_bits(old), order, where);
+    }
+    void notify_one(std::source_location where = std::source_location::current()) { atomic_notify(id_, false, where); }
+    void notify_all(std::source_location where = std::source_location::current()) { atomic_notify(id_, true, where); }
+
     detail::object_id object() const noexcept { return id_; }
 
 protected:
@@ -282,6 +291,17 @@ public:
         const bool v = detail::atomic_load(id_, order, where) != 0;
         detail::annotate(v);
         return v;
+    }
+
+    void wait(bool old, std::memory_order order = std::memory_order_seq_cst,
+              std::source_location where = std::source_location::current()) const {
+        detail::atomic_wait(id_, old ? 1 : 0, order, where);
+    }
+    void notify_one(std::source_location where = std::source_location::current()) {
+        detail::atomic_notify(id_, false, where);
+    }
+    void notify_all(std::source_location where = std::source_location::current()) {
+        detail::atomic_notify(id_, true, where);
     }
 
     detail::object_id object() const noexcept { return id_; }

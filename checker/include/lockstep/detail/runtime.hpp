@@ -120,6 +120,10 @@ struct rmw_result {
 rmw_result atomic_rmw(object_id atomic, op_kind kind, rmw_function f, std::memory_order success,
                       std::memory_order failure, bool weak, std::source_location where);
 void atomic_fence(std::memory_order order, std::source_location where);
+// C++20 atomic wait: returns once a load reads a value other than `old`, blocking
+// between loads until notified; a wait nothing can notify is a deadlock.
+void atomic_wait(object_id atomic, std::uint64_t old, std::memory_order order, std::source_location where);
+void atomic_notify(object_id atomic, bool all, std::source_location where);
 // Happens-before that an operation's kind cannot express (a barrier's phases):
 // joins the thread's clock with the clock `slot` of `object`. Steps on objects
 // that call it get no synchronization from their kind.
