@@ -4,6 +4,11 @@
 // preempted; another thread pops A, pops B and pushes A back; the first pop's
 // compare-and-swap still sees A and installs B, a node that thread now owns.
 // A tag counted up by every successful swap makes the stale swap fail.
+// The orders are those real implementations use: push writes the node's next
+// and publishes the node with a release swap; pop reads the head with acquire
+// (and a failed swap reloads it with acquire) so the next it then reads is the
+// one the push wrote. The next fields are relaxed atomics: a stale pop may read
+// one while a push rewrites it, and its swap then fails.
 #include <vector>
 
 #include <lockstep/lockstep.hpp>
@@ -26,17 +31,18 @@ void treiber_aba() {
         return Tagged ? index + 16 * ((old_head < 0 ? 0 : old_head / 16) + 1) : index;
     };
     auto pop = [&] {
-        int h = head.load();
+        int h = head.load(std::memory_order_acquire);
         while (index_of(h) != empty) {
-            const int n = next[index_of(h)]->load();
-            if (head.compare_exchange_strong(h, retag(h, n))) return index_of(h);
+            const int n = next[index_of(h)]->load(std::memory_order_relaxed);
+            if (head.compare_exchange_strong(h, retag(h, n), std::memory_order_acquire, std::memory_order_acquire))
+                return index_of(h);
         }
         return empty;
     };
     auto push = [&](int node) {
-        int h = head.load();
-        do next[node]->store(index_of(h));
-        while (!head.compare_exchange_strong(h, retag(h, node)));
+        int h = head.load(std::memory_order_relaxed);
+        do next[node]->store(index_of(h), std::memory_order_relaxed);
+        while (!head.compare_exchange_strong(h, retag(h, node), std::memory_order_release, std::memory_order_relaxed));
     };
 
     int popped_by_t1 = empty, kept_by_t2 = empty;

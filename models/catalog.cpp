@@ -60,10 +60,16 @@ std::span<const model> catalog() {
         s32_per_resource_locks(),
         alg_peterson(),
         alg_peterson_turn_first(),
+        alg_peterson_acq_rel(),
         alg_treiber_stack_aba(),
         alg_treiber_stack_tagged(),
         alg_spsc_ring(),
         alg_spsc_ring_publish_first(),
+        alg_spsc_ring_relaxed(),
+        alg_seqlock(),
+        alg_seqlock_no_fences(),
+        alg_double_checked_locking(),
+        alg_double_checked_locking_relaxed(),
     };
     return all;
 }

@@ -72,9 +72,15 @@ model s32_big_lock();
 model s32_per_resource_locks();
 model alg_peterson();
 model alg_peterson_turn_first();
+model alg_peterson_acq_rel();
 model alg_treiber_stack_aba();
 model alg_treiber_stack_tagged();
 model alg_spsc_ring();
 model alg_spsc_ring_publish_first();
+model alg_spsc_ring_relaxed();
+model alg_seqlock();
+model alg_seqlock_no_fences();
+model alg_double_checked_locking();
+model alg_double_checked_locking_relaxed();
 
 } // namespace lockstep::models
