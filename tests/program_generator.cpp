@@ -155,7 +155,10 @@ std::function<void()> make_model(const program& prog) {
         lockstep::counting_semaphore<4> sem(p.semaphore_initial, "sem");
         lockstep::condition_variable cv("cv");
         lockstep::timed_mutex tm("tm");
-        int plain[2] = {0, 0};
+        // Plain data as lockstep::var (always under a lock): logged steps that
+        // are not scheduling points, between the ones that are.
+        lockstep::var<int> plain0(0, "plain0"), plain1(0, "plain1"), timed(0, "timed");
+        lockstep::var<int>* plain[2] = {&plain0, &plain1};
         int flag = 0;
         std::vector<int> regs(p.threads.size(), 0);
 
@@ -168,7 +171,7 @@ std::function<void()> make_model(const program& prog) {
                 switch (i.kind) {
                 case instr_kind::lock_increment: {
                     lockstep::lock_guard g(*locks[i.a]);
-                    ++plain[i.a];
+                    ++*plain[i.a];
                     break;
                 }
                 case instr_kind::nested_lock: {
@@ -177,7 +180,7 @@ std::function<void()> make_model(const program& prog) {
                     const int first = (i.a + (i.b == 1 ? reg : 0)) % 2;
                     lockstep::lock_guard g1(*locks[first]);
                     lockstep::lock_guard g2(*locks[1 - first]);
-                    ++plain[0];
+                    ++*plain[0];
                     break;
                 }
                 case instr_kind::load: reg += atomics[i.a]->load(load_order); break;
@@ -217,7 +220,7 @@ std::function<void()> make_model(const program& prog) {
                 case instr_kind::timed_lock:
                     if (tm.try_lock_for(std::chrono::milliseconds(i.a))) {
                         ++reg;
-                        ++plain[1];
+                        ++timed;
                         tm.unlock();
                     }
                     break;
@@ -230,7 +233,7 @@ std::function<void()> make_model(const program& prog) {
         threads.reserve(p.threads.size());
         for (std::size_t t = 0; t < p.threads.size(); ++t) threads.emplace_back(body, t);
         for (auto& t : threads) t.join();
-        std::string state = fmt::format("x={} y={} p={},{} flag={} regs=", x.load(), y.load(), plain[0], plain[1], flag);
+        std::string state = fmt::format("x={} y={} p={},{},{} flag={} regs=", x.load(), y.load(), plain0.get(), plain1.get(), timed.get(), flag);
         for (int reg : regs) state += fmt::format("{};", reg);
         lockstep::observe("final", state);
     };

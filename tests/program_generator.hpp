@@ -1,8 +1,9 @@
 #pragma once
 // Small random concurrent programs for differential tests between strategies:
 // 2-4 threads, a few operations each over a mutex pair, two atomics, a counting
-// semaphore, a condition variable with a predicate, choose(), and now and then a
-// sleep or a timed lock (logical time). Each program
+// semaphore, a condition variable with a predicate, choose(), plain data in
+// lockstep::var (always under a lock), and now and then a sleep or a timed lock
+// (logical time). Each program
 // is a deterministic function of its seed; its model observes the final state.
 #include <cstdint>
 #include <functional>
@@ -27,7 +28,7 @@ enum class instr_kind {
     choose,           // reg += choose(a); with b == 1 a chosen extra fetch_add on atomic[0]
     check,            // LOCKSTEP_ASSERT(reg != a): an assertion that some schedules break
     sleep,            // this_thread::sleep_for(a ms): moves only when logical time passes
-    timed_lock,       // reg += tm.try_lock_for(a ms); if acquired, ++plain[1] and unlock
+    timed_lock,       // reg += tm.try_lock_for(a ms); if acquired, ++timed and unlock
 };
 
 struct instr {

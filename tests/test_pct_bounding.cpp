@@ -57,9 +57,10 @@ class preemption_counter final : public lockstep::detail::strategy_base {
 public:
     explicit preemption_counter(std::vector<std::uint32_t> choices) : choices_(std::move(choices)) {}
     bool next_execution() override { return !std::exchange(started_, true); }
-    std::size_t pick(std::span<const lockstep::detail::choice> choices, bool last_gave_up) override {
+    std::size_t pick(std::span<const lockstep::detail::choice> choices,
+                     const lockstep::detail::step_context& at) override {
         const std::size_t index = choices.size() > 1 ? next() : 0;
-        if (choices[0].thread == last_ && !last_gave_up && index != 0) ++preemptions;
+        if (choices[0].thread == last_ && !at.last_gave_up && index != 0) ++preemptions;
         last_ = choices[index].thread;
         return index;
     }

@@ -164,6 +164,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     if (run_tag_ == (~object_id{0} >> index_bits)) run_tag_ = 0;  // no handle may equal no_object
     for (auto& n : ordinals_) n = 0;
     events_.clear();
+    last_step_ = ~std::size_t{0};
     decisions_.clear();
     observed_.clear();
     failure_.reset();
@@ -210,6 +211,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     }
     running_model_.store(false, std::memory_order_relaxed);
     running = outer;
+    report_end();
     for (std::size_t o = 0; o < object_count_; ++o)
         if (objects_[o].contended > 0) contention_[object_label(static_cast<object_id>(o))] += objects_[o].contended;
 }
@@ -235,7 +237,7 @@ void execution::thread_entry(boost::context::detail::transfer_t t) {
 
 void execution::exit_thread() {
     thread_state& self = *threads_[current_];
-    schedule({op_kind::exit, self.object, {}}, {});
+    schedule({op_kind::exit, self.object, {}, sync::publish}, {});
     self.finished = true;
     if (self.locks_held > 0) {
         for (std::size_t o = 0; o < object_count_; ++o) {
@@ -303,7 +305,7 @@ thread_id execution::pick_next() {
     const auto n = static_cast<thread_id>(thread_count_);
     auto consider = [&](thread_id t) {
         thread_state& th = *threads_[t];
-        if (th.started && !th.finished && (th.timed_out || th.ready.ready())) choices_.push_back({t, &th.pending});
+        if (th.started && !th.finished && (th.timed_out || th.ready.ready())) choices_.push_back(offer(t));
     };
     for (;;) {
         for (thread_id t = current_; t < n; ++t) consider(t);
@@ -325,7 +327,7 @@ thread_id execution::pick_next() {
     if (choices_.empty()) return no_thread;
 
     self.made_no_progress = false;
-    const std::size_t index = strategy_->pick(choices_, gave_up);
+    const std::size_t index = strategy_->pick(choices_, {gave_up, now_, last_value()});
     if (index == strategy_base::abandon) {
         redundant_ = true;
         switch_fiber(self.context, explorer_);
@@ -392,6 +394,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // Running again: its wait condition may refer to temporaries that are about
     // to go away, so it must not be evaluated until its next scheduling point.
     self.ready = {};
+    last_step_ = events_.size();
     events_.push_back({current_, op, 0, false});
     if (hb_.active()) track(events_.size() - 1);
     // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
@@ -399,9 +402,42 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
 }
 
 void execution::annotate(std::int64_t value) {
-    if (events_.empty()) return;
-    events_.back().value = value;
-    events_.back().has_value = true;
+    if (last_step_ >= events_.size()) return;
+    events_[last_step_].value = value;
+    events_[last_step_].has_value = true;
+}
+
+std::optional<std::int64_t> execution::last_value() const {
+    if (last_step_ >= events_.size() || !events_[last_step_].has_value) return std::nullopt;
+    return events_[last_step_].value;
+}
+
+choice execution::offer(thread_id t) const {
+    const thread_state& th = *threads_[t];
+    const operation& op = th.pending;
+    choice c{t, &th.pending};
+    if (op.object != no_object && op.object < object_count_) {
+        c.target = objects_[op.object].kind;
+        if (op.kind == op_kind::spawn) c.spawns = objects_[op.object].thread;
+    }
+    c.deadline = th.deadline;
+    c.by_time = th.deadline != no_deadline && th.timed_out && !th.ready.ready();
+    return c;
+}
+
+void execution::report_end() {
+    execution_end end;
+    end.abandoned = redundant_;
+    end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock;
+    end.failing = end.failed ? failure_->thread : no_thread;
+    end.last_value = last_value();
+    choices_.clear();
+    for (thread_id t = 0; t < thread_count_; ++t) {
+        const thread_state& th = *threads_[t];
+        if (th.started && !th.finished && !th.priming && th.pending.object != no_object) choices_.push_back(offer(t));
+    }
+    end.unfinished = choices_;
+    strategy_->ended(end);
 }
 
 void execution::fail(failure_kind kind, std::string message, std::source_location where) {
@@ -467,7 +503,7 @@ void execution::order_acquisition(object_id lock, std::source_location where, bo
 
 thread_id execution::spawn(const thread_body& body, std::string_view name, std::source_location where) {
     const thread_id id = new_thread(name, where);
-    schedule({op_kind::spawn, threads_[id]->object, where}, {});
+    schedule({op_kind::spawn, threads_[id]->object, where, sync::publish}, {});
     thread_state& child = *threads_[id];
     child.memory = stacks_.take();
     child.has_stack = true;
@@ -496,7 +532,7 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
         value = strategy_->choose(n);
         decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
     }
-    events_.push_back({current_, {op_kind::choose, threads_[current_]->object, where},
+    events_.push_back({current_, {op_kind::choose, threads_[current_]->object, where, sync::none},
                        static_cast<std::int64_t>(value), true});
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     return value;
@@ -534,20 +570,18 @@ void execution::start_clocks() {
 void execution::track(std::size_t i) {
     const event& e = events_[i];
     if (e.op.kind == op_kind::read || e.op.kind == op_kind::write) return;
-    const bool by_kind = e.op.object == no_object || (objects_[e.op.object].kind != object_kind::barrier &&
-                                                      objects_[e.op.object].kind != object_kind::atomic);
-    hb_.on_event(e, e.op.kind == op_kind::spawn ? objects_[e.op.object].thread : no_thread, by_kind);
+    hb_.on_event(e, e.op.kind == op_kind::spawn ? objects_[e.op.object].thread : no_thread);
     if (e.access != memory::none) memory_.apply(e.access);
     // The synchronizations the step's primitive made itself, logged after it.
     auto it = std::lower_bound(explicit_syncs_.begin(), explicit_syncs_.end(), i + 1,
                                [](const explicit_sync& s, std::size_t after) { return s.after_events < after; });
     for (; it != explicit_syncs_.end() && it->after_events == i + 1; ++it)
-        hb_.sync(it->thread, it->object, it->slot, it->observe, it->publish);
+        hb_.sync_slot(it->thread, it->object, it->slot, it->effect);
 }
 
-void execution::synchronize(object_id object, unsigned slot, bool observe, bool publish) {
-    explicit_syncs_.push_back({events_.size(), current_, object, slot, observe, publish});
-    if (hb_.active()) hb_.sync(current_, object, slot, observe, publish);
+void execution::synchronize(object_id object, unsigned slot, sync effect) {
+    if (hb_.active()) hb_.sync_slot(current_, object, slot, effect);
+    else explicit_syncs_.push_back({events_.size(), current_, object, slot, effect});
 }
 
 std::size_t execution::decide_store(std::size_t n) {
@@ -563,23 +597,23 @@ void execution::internal_error(std::string_view what) {
 }
 
 std::uint64_t execution::atomic_load(object_id o, memory::order ord, std::source_location where) {
-    schedule({op_kind::load, o, where}, {});
+    schedule({op_kind::load, o, where, sync::none}, {});
     return memory_.load(o, ord, where);
 }
 
 void execution::atomic_store(object_id o, std::uint64_t value, memory::order ord, std::source_location where) {
-    schedule({op_kind::store, o, where}, {});
+    schedule({op_kind::store, o, where, sync::none}, {});
     memory_.store(o, value, ord, where);
 }
 
 rmw_result execution::atomic_rmw(object_id o, op_kind kind, rmw_function f, memory::order success,
                                  memory::order failure, bool weak, std::source_location where) {
-    schedule({kind, o, where}, {});
+    schedule({kind, o, where, sync::none}, {});
     return memory_.rmw(o, f, success, failure, weak, where);
 }
 
 void execution::atomic_fence(memory::order ord, std::source_location where) {
-    schedule({op_kind::fence, no_object, where}, {});
+    schedule({op_kind::fence, no_object, where, sync::none}, {});
     memory_.fence(ord, where);
 }
 
@@ -708,9 +742,9 @@ object_id thread_object(thread_id t) {
 }
 std::size_t decide(std::size_t n) { return active("a primitive").decide(n); }
 std::size_t choose(std::size_t n, std::source_location where) { return active("lockstep::choose").choose(n, where); }
-void synchronize(object_id object, unsigned slot, bool observe, bool publish) {
+void synchronize(object_id object, unsigned slot, sync effect) {
     execution& ex = active("a primitive");
-    ex.synchronize(ex.index(object), slot, observe, publish);
+    ex.synchronize(ex.index(object), slot, effect);
 }
 void access_var(object_id var, bool write, std::source_location where) {
     execution& ex = active("lockstep::var");

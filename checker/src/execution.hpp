@@ -143,7 +143,7 @@ public:
 
     // Plain data: logs the access and checks it against happens-before.
     void access_var(object_id var, bool write, std::source_location where);
-    void synchronize(object_id object, unsigned slot, bool observe, bool publish);
+    void synchronize(object_id object, unsigned slot, sync effect);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
 
@@ -160,7 +160,7 @@ public:
     void start_clocks();  // happens-before from here on, caught up with the steps so far
     happens_before& clocks() { return hb_; }
     const happens_before& clocks() const { return hb_; }
-    void attach_access(std::uint32_t a) { events_.back().access = a; }
+    void attach_access(std::uint32_t a) { events_[last_step_].access = a; }
     // A choice among stores, newest first: random search prefers the newest.
     std::size_t decide_store(std::size_t n);
     [[noreturn]] void internal_error(std::string_view what);
@@ -217,6 +217,9 @@ private:
     std::string inversion_message() const;
     void order_acquisition(object_id lock, std::source_location where, bool shared);
     void track(std::size_t event_index);  // happens-before of one logged step
+    choice offer(thread_id t) const;       // thread t's pending step, as a strategy sees it
+    std::optional<std::int64_t> last_value() const;
+    void report_end();                     // tells the strategy how the execution ended
 
     stack_pool& stacks_;
     std::uint64_t max_steps_;
@@ -247,6 +250,7 @@ private:
     std::map<std::string, std::uint64_t> contention_;
 
     std::vector<event> events_;
+    std::size_t last_step_ = ~std::size_t{0};  // the event of the step taken last
     std::vector<decision> decisions_;
     std::vector<choice> choices_;
     std::vector<std::pair<std::string, std::string>> observed_;
@@ -260,7 +264,7 @@ private:
         thread_id thread;
         object_id object;
         unsigned slot;
-        bool observe, publish;
+        sync effect;
     };
     std::vector<explicit_sync> explicit_syncs_;
     bool detect_races_ = true;

@@ -3,33 +3,6 @@
 #include "execution.hpp"  // event
 
 namespace lockstep::detail {
-namespace {
-
-enum class sync_effect : std::uint8_t { none, observe, publish, both };
-
-sync_effect effect(op_kind k) {
-    switch (k) {
-    // Steps that touch no shared state.
-    case op_kind::yield:
-    case op_kind::choose:
-    case op_kind::sleep:
-    case op_kind::detach:
-    case op_kind::access:
-    case op_kind::read:
-    case op_kind::write: return sync_effect::none;
-    // Steps that only look.
-    case op_kind::load:
-    case op_kind::is_set:
-    case op_kind::try_wait:
-    case op_kind::join: return sync_effect::observe;
-    // Everything else both observes and publishes: exact for read-modify-writes,
-    // locks and queues, and never weaker than C++ for the rest (it may hide a
-    // race behind a failed try_lock, never invent one).
-    default: return sync_effect::both;
-    }
-}
-
-} // namespace
 
 void happens_before::reset() {
     active_ = false;
@@ -64,15 +37,14 @@ vector_clock& happens_before::object_clock(object_id o) {
     return objects_[o];
 }
 
-void happens_before::on_event(const event& e, thread_id spawned, bool by_kind) {
+void happens_before::on_event(const event& e, thread_id spawned) {
     vector_clock& c = thread_clock(e.thread);
+    const sync s = e.op.effect;
     auto apply = [&](object_id o) {
-        if (o == no_object || !by_kind) return;
-        const sync_effect s = effect(e.op.kind);
-        if (s == sync_effect::none) return;
+        if (o == no_object || s == sync::none) return;
         vector_clock& oc = object_clock(o);
-        if (s == sync_effect::observe || s == sync_effect::both) c.join(oc);
-        if (s == sync_effect::publish || s == sync_effect::both) oc.join(c);
+        if (s == sync::observe || s == sync::both) c.join(oc);
+        if (s == sync::publish || s == sync::both) oc.join(c);
     };
     apply(e.op.object);
     apply(e.op.other);
@@ -86,7 +58,9 @@ void happens_before::on_event(const event& e, thread_id spawned, bool by_kind) {
     self.set(e.thread, self.at(e.thread) + 1);
 }
 
-void happens_before::sync(thread_id t, object_id object, unsigned slot, bool observe, bool publish) {
+void happens_before::sync_slot(thread_id t, object_id object, unsigned slot, sync effect) {
+    const bool observe = effect == sync::observe || effect == sync::both;
+    const bool publish = effect == sync::publish || effect == sync::both;
     const std::size_t k = std::size_t{object} * 2 + slot;
     if (k >= slots_.size()) slots_.resize(k + 1);
     vector_clock& c = thread_clock(t);

@@ -1,10 +1,10 @@
 #pragma once
 // Happens-before with vector clocks, for the data-race check on lockstep::var.
-// Sync objects carry a clock: an operation that publishes (unlock, release,
-// store, notify, set, put, exit, ...) joins the thread's clock into the object's,
-// one that observes (lock, acquire, load, woken wait, get, join, ...) joins the
-// object's clock into the thread's. Tracking starts at the first var access, by
-// replaying the steps taken so far, so a model without vars pays nothing.
+// Sync objects carry a clock: each step says what it does with it (its
+// operation's `effect`, declared by its primitive); a primitive may also
+// synchronize through a slot of its object (a barrier's phase). Tracking starts
+// at the first var access or weak atomic, by replaying the steps taken so far,
+// so a model without them pays nothing.
 #include <cstdint>
 #include <optional>
 #include <source_location>
@@ -52,10 +52,9 @@ public:
     bool active() const { return active_; }
     void activate() { active_ = true; }
     vector_clock& clock(thread_id t) { return thread_clock(t); }
-    // `by_kind`: synchronize through the step's objects by its kind (false for
-    // objects whose primitive calls sync() itself).
-    void on_event(const event& e, thread_id spawned, bool by_kind);
-    void sync(thread_id t, object_id object, unsigned slot, bool observe, bool publish);
+    // A step: its declared effect on its objects, and a spawn's inheritance.
+    void on_event(const event& e, thread_id spawned);
+    void sync_slot(thread_id t, object_id object, unsigned slot, sync effect);
     // Checks an access against the var's previous ones; returns the one it races with.
     std::optional<var_access> on_access(object_id var, var_access now);
 

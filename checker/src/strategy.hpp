@@ -9,15 +9,43 @@
 #include <string>
 
 #include <lockstep/detail/operation.hpp>
+#include <lockstep/detail/runtime.hpp>
 #include <lockstep/options.hpp>
 
 namespace lockstep::detail {
 
 // A thread that may move now, and what it will do. Listed in round-robin order
-// from the thread that moved last, so index k skips k enabled threads.
+// from the thread that moved last, so index k skips k enabled threads. The
+// rest is what a strategy may need of the runtime that the operation does not say.
 struct choice {
     thread_id thread;
     const operation* pending;
+    object_kind target{};                 // the kind of pending->object (none: thread)
+    thread_id spawns = no_thread;         // a spawn: the thread it starts
+    std::int64_t deadline = no_deadline;  // when its timed wait gives up, in logical time
+    bool by_time = false;                 // it may move only because time reached its deadline
+};
+
+// The moment of a pick.
+struct step_context {
+    // The thread that moved last made no progress (yielded, slept, failed a
+    // try-operation), so switching away from it is no preemption.
+    bool last_gave_up = false;
+    std::int64_t now = 0;  // logical time
+    // What the step taken last logged, when it logged a value (a semaphore's count after it).
+    std::optional<std::int64_t> last_value;
+};
+
+// How an execution ended, for the strategies that learn from it.
+struct execution_end {
+    bool abandoned = false;  // the strategy abandoned it
+    // A failure other than a deadlock, and the thread it failed in.
+    bool failed = false;
+    thread_id failing = no_thread;
+    std::optional<std::int64_t> last_value;  // as step_context's, for the last step
+    // The threads that had not finished (blocked, or cut off by the failure):
+    // their pending operations, which never ran.
+    std::span<const choice> unfinished;
 };
 
 class strategy_base {
@@ -26,11 +54,9 @@ public:
     // Starts an execution; false when there is nothing left to explore.
     virtual bool next_execution() = 0;
     // Which of `choices` moves next. Called at every step, also when only one
-    // thread may move, so a strategy sees the whole execution. `last_gave_up`:
-    // the thread that moved last made no progress (yielded, slept, failed a
-    // try-operation), so switching away from it is no preemption. Returning
+    // thread may move, so a strategy sees the whole execution. Returning
     // `abandon` ends the execution as redundant (a sleep-set blocked DPOR branch).
-    virtual std::size_t pick(std::span<const choice> choices, bool last_gave_up) = 0;
+    virtual std::size_t pick(std::span<const choice> choices, const step_context& at) = 0;
     static constexpr std::size_t abandon = ~std::size_t{0};
     // A value in [0, n), n >= 2.
     virtual std::size_t choose(std::size_t n) = 0;
@@ -38,6 +64,8 @@ public:
     // [0, n), n >= 2; 0 is the newest. Random searches prefer it, as real
     // hardware mostly shows the newest value.
     virtual std::size_t choose_store(std::size_t n) { return choose(n); }
+    // After every execution, before next_execution().
+    virtual void ended(const execution_end&) {}
     // True when an exhaustive strategy has covered the whole space.
     virtual bool complete() const { return false; }
     // Set when the strategy saw the model behave differently under the same

@@ -328,16 +328,16 @@ void memory_model::block(object_id o, std::source_location where) {
     // As a futex: a step compares with the newest store, and only if that is
     // still the one read does the thread block; so a store and notify that came
     // before (the load read a stale value) are not lost.
-    ex_.schedule({op_kind::wait, o, where}, {});
+    ex_.schedule({op_kind::wait, o, where, sync::none}, {});
     if (at(o).mo.back() == threads_[t].observed)
-        ex_.schedule({op_kind::wake, o, where}, until([this, t] { return threads_[t].notified; }));
+        ex_.schedule({op_kind::wake, o, where, sync::none}, until([this, t] { return threads_[t].notified; }));
     threads_[t].waiting = no_object;
     // Woken because a newer store exists: the next load may not read the old one again.
     threads_[t].stalled = true;
 }
 
 void memory_model::notify(object_id o, bool all, std::source_location where) {
-    ex_.schedule({all ? op_kind::notify_all : op_kind::notify_one, o, where}, {});
+    ex_.schedule({all ? op_kind::notify_all : op_kind::notify_one, o, where, sync::none}, {});
     if (!ex_.clocks_active()) ex_.start_clocks();
     const thread_id self = ex_.self();
     const vector_clock& now = ex_.clocks().clock(self);

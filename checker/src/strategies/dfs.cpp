@@ -41,11 +41,11 @@ public:
         return true;
     }
 
-    std::size_t pick(std::span<const choice> choices, bool last_gave_up) override {
+    std::size_t pick(std::span<const choice> choices, const step_context& at) override {
         std::size_t index = 0;
         if (choices.size() > 1) {
             // A switch away from the last thread while it is still enabled costs a preemption.
-            const bool costly = choices[0].thread == last_ && !last_gave_up;
+            const bool costly = choices[0].thread == last_ && !at.last_gave_up;
             std::size_t limit = choices.size();
             if (costly && preemptions_ >= bound_) {
                 limit = 1;

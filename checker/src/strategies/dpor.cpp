@@ -75,7 +75,6 @@
 
 #include <fmt/format.h>
 
-#include "../execution.hpp"
 #include "../strategy.hpp"
 
 namespace lockstep::detail {
@@ -313,10 +312,12 @@ public:
         return false;
     }
 
-    std::size_t pick(std::span<const choice> choices, bool) override {
-        ex_ = execution::current();
+    std::size_t pick(std::span<const choice> choices, const step_context& at) override {
         const std::size_t k = position_++;
         data_pos_ = 0;
+        now_ = at.now;
+        if (k > 0) value_of(k - 1) = at.last_value;
+        for (const choice& c : choices) learn(c);
         if (k < nodes_.size()) {
             node& n = nodes_[k];
             if (k < first_new_ && !same_choices(n, choices) && !problem_)
@@ -468,7 +469,6 @@ private:
         root_pos_ = 0;
         threads_.clear();
         abandoned_ = false;
-        ex_ = nullptr;
     }
 
     void restart(std::size_t from) {
@@ -488,9 +488,32 @@ private:
         return e;
     }
 
-    thread_id spawned_by(const operation& op) const {
-        if (op.kind != op_kind::spawn || ex_ == nullptr || op.object >= ex_->object_count()) return no_thread;
-        return ex_->object(op.object).thread;
+    std::optional<std::int64_t>& value_of(std::size_t k) {
+        if (values_.size() <= k) values_.resize(k + 1);
+        return values_[k];
+    }
+
+    void learn(const choice& c) {
+        const object_id o = c.pending->object;
+        if (o == no_object) return;
+        if (kinds_.size() <= o) kinds_.resize(std::size_t{o} + 1, object_kind::thread);
+        kinds_[o] = c.target;
+    }
+
+    void ended(const execution_end& end) override {
+        if (position_ > 0) value_of(position_ - 1) = end.last_value;
+        end_failed_ = end.failed;
+        end_failing_ = end.failing;
+        unfinished_.clear();
+        for (const choice& c : end.unfinished) {
+            learn(c);
+            event e;
+            e.thread = c.thread;
+            e.op = *c.pending;
+            e.any_vals = true;  // not run: its choices are unknown
+            e.spawned = c.spawns;
+            unfinished_.push_back(std::move(e));
+        }
     }
 
     // The clock a thread's next event starts from, and where that event became pending.
@@ -503,15 +526,10 @@ private:
         node& n = nodes_[k];
         n.step.thread = c.thread;
         n.step.op = *c.pending;
-        n.step.spawned = spawned_by(n.step.op);
-        n.now = ex_ != nullptr ? ex_->now() : 0;
-        n.deadline = no_deadline;
-        n.by_time = false;
-        if (ex_ != nullptr) {
-            const thread_state& th = ex_->thread(c.thread);
-            n.deadline = th.deadline;
-            n.by_time = th.deadline != no_deadline && th.timed_out && !th.ready.ready();
-        }
+        n.step.spawned = c.spawns;
+        n.now = now_;
+        n.deadline = c.deadline;
+        n.by_time = c.by_time;
         n.step.vals.clear();
         n.step.stalled = may_stall(n.step.op.kind);
         n.before = before_of(c.thread);
@@ -547,41 +565,23 @@ private:
     // Race detection over the execution that just ended.
     void analyse() {
         const std::size_t end = nodes_.size();
-        values_.assign(end, std::nullopt);
-        if (ex_ != nullptr) {
-            // The value each step recorded (a release: the count after it); choose() adds events of its own.
-            std::size_t k = 0;
-            for (const auto& logged : ex_->events()) {
-                if (logged.op.kind == op_kind::choose) continue;
-                if (k >= end) break;
-                if (logged.has_value) values_[k] = logged.value;
-                ++k;
-            }
-        }
+        values_.resize(end);
         for (std::size_t k = first_new_; k < end; ++k) {
             const node& n = nodes_[k];
             const vclock base = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
             races(taken_event(k), k, base, n.pending_since, false);
         }
-        if (abandoned_ || ex_ == nullptr || end == 0) return;
+        if (abandoned_ || end == 0) return;
         // Operations that never ran: blocked threads, and every thread cut off by a failure.
-        const auto& failure = ex_->failure();
-        const bool failed = failure.has_value() && failure->kind != failure_kind::deadlock;
-        const thread_id failing = failed ? failure->thread : no_thread;
+        const bool failed = end_failed_;
+        const thread_id failing = end_failing_;
         // After a failure the last thread to move has not reached a new operation (its pending
         // one is the step it took), unless it is the one that failed: leave it out too.
         const thread_id cut = failed ? nodes_.back().step.thread : no_thread;
         if (failed) nodes_.back().failed = true;
-        for (thread_id q = 0; q < ex_->thread_count(); ++q) {
-            const thread_state& th = ex_->thread(q);
-            if (!th.started || th.finished || q == failing || q == cut || th.priming) continue;
-            if (th.pending.object == no_object) continue;
-            event e;
-            e.thread = q;
-            e.op = th.pending;
-            e.any_vals = true;  // not run: its choices are unknown
-            e.spawned = spawned_by(e.op);
-            const std::int64_t before = before_of(q);
+        for (const event& e : unfinished_) {
+            if (e.thread == failing || e.thread == cut) continue;
+            const std::int64_t before = before_of(e.thread);
             const vclock base = before >= 0 ? nodes_[static_cast<std::size_t>(before)].clock : vclock{};
             races(e, end, base, before + 1, failed);
         }
@@ -649,7 +649,7 @@ private:
     }
 
     bool is_kind(object_id o, object_kind kind) const {
-        return ex_ != nullptr && o < ex_->object_count() && ex_->object(o).kind == kind;
+        return o < kinds_.size() && kinds_[o] == kind;
     }
 
     // The races of event `e` (at position k, or after the end) with earlier events.
@@ -726,11 +726,15 @@ private:
     std::vector<data_choice> root_data_;  // choices main makes before its first step
     std::vector<thread_info> threads_;
     std::vector<std::optional<std::int64_t>> values_;  // per step of the last execution, when it logged one
+    std::vector<object_kind> kinds_;                     // per object id, as offered
+    std::vector<event> unfinished_;  // the last execution's steps that never ran
+    bool end_failed_ = false;        // it ended by a failure other than a deadlock,
+    thread_id end_failing_ = no_thread;  // in this thread
+    std::int64_t now_ = 0;
     std::size_t position_ = 0;
     std::size_t data_pos_ = 0;
     std::size_t root_pos_ = 0;
     std::size_t first_new_ = 0;
-    execution* ex_ = nullptr;
     const bool debug_ = std::getenv("LOCKSTEP_DPOR_DEBUG") != nullptr;  // prints each execution
     bool started_ = false;
     bool exhausted_ = false;

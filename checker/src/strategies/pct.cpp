@@ -57,10 +57,10 @@ public:
         return true;
     }
 
-    std::size_t pick(std::span<const choice> choices, bool last_gave_up) override {
+    std::size_t pick(std::span<const choice> choices, const step_context& at) override {
         for (const choice& c : choices)
             if (c.thread >= priority_.size() || priority_[c.thread] == unset) assign_initial(c.thread);
-        if (last_ != no_thread && last_gave_up) priority_[last_] = --lowest_;
+        if (last_ != no_thread && at.last_gave_up) priority_[last_] = --lowest_;
 
         std::size_t index = highest(choices);
         if (choices.size() > 1) {

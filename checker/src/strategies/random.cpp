@@ -20,7 +20,7 @@ public:
         state_ = splitmix64(mix);
         return true;
     }
-    std::size_t pick(std::span<const choice> choices, bool) override { return choices.size() > 1 ? below(choices.size()) : 0; }
+    std::size_t pick(std::span<const choice> choices, const step_context&) override { return choices.size() > 1 ? below(choices.size()) : 0; }
     std::size_t choose(std::size_t n) override { return below(n); }
     // Half the time the newest store, as on real hardware; else any.
     std::size_t choose_store(std::size_t n) override { return below(2) == 0 ? 0 : below(n); }

@@ -26,7 +26,7 @@ public:
         shape_ = shape_seed;
         return true;
     }
-    std::size_t pick(std::span<const choice> choices, bool) override {
+    std::size_t pick(std::span<const choice> choices, const step_context&) override {
         return choices.size() > 1 ? follow(choices.size(), decision_shape(choices)) : 0;
     }
     std::size_t choose(std::size_t n) override { return follow(n, decision_shape(n)); }

@@ -51,22 +51,22 @@ public:
 
     [[nodiscard]] arrival_token arrive(std::ptrdiff_t n = 1,
                                        std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::arrive, id_, where});
+        detail::schedule({detail::op_kind::arrive, id_, where, detail::sync::none});
         return arrival_token(count(n, 0, where));
     }
     void wait(arrival_token&& token, std::source_location where = std::source_location::current()) const {
         const std::uint64_t phase = token.phase_;
-        detail::schedule({detail::op_kind::wait, id_, where}, detail::until([this, phase] { return phase_ != phase; }));
-        detail::synchronize(id_, phase % 2, true, false);
+        detail::schedule({detail::op_kind::wait, id_, where, detail::sync::none}, detail::until([this, phase] { return phase_ != phase; }));
+        detail::synchronize(id_, phase % 2, detail::sync::observe);
     }
     void arrive_and_wait(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::arrive_and_wait, id_, where});
+        detail::schedule({detail::op_kind::arrive_and_wait, id_, where, detail::sync::none});
         const std::uint64_t phase = count(1, 0, where);
         if (phase_ != phase) return;  // the last to arrive: the phase is over
         wait(arrival_token(phase), where);
     }
     void arrive_and_drop(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::arrive_and_drop, id_, where});
+        detail::schedule({detail::op_kind::arrive_and_drop, id_, where, detail::sync::none});
         count(1, 1, where);
     }
 
@@ -91,7 +91,7 @@ private:
         // Happens-before by phase: an arrival publishes into its phase's clock; the
         // last one, and every waiter released, observes it. Phases alternate between
         // two clocks, so a waiter of phase p never sees arrivals of phase p+1.
-        detail::synchronize(id_, phase % 2, arrived_ == expected_, true);
+        detail::synchronize(id_, phase % 2, arrived_ == expected_ ? detail::sync::both : detail::sync::publish);
         if (arrived_ == expected_) {
             completion_();  // the last arriving thread runs it, before anyone is released
             expected_ -= dropped_;

@@ -30,11 +30,11 @@ public:
     blocking_queue& operator=(const blocking_queue&) = delete;
 
     void put(T item, std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::put, id_, where}, detail::until([this] { return !full(); }));
+        detail::schedule({detail::op_kind::put, id_, where, detail::sync::both}, detail::until([this] { return !full(); }));
         push(std::move(item));
     }
     bool try_put(T item, std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::try_put, id_, where});
+        detail::schedule({detail::op_kind::try_put, id_, where, detail::sync::both});
         const bool ok = !full();
         if (ok) push(std::move(item));
         else detail::no_progress();
@@ -44,7 +44,7 @@ public:
     template <class Rep, class Period>
     bool put_for(T item, const std::chrono::duration<Rep, Period>& timeout,
                  std::source_location where = std::source_location::current()) {
-        const bool ok = detail::schedule_until({detail::op_kind::put_for, id_, where},
+        const bool ok = detail::schedule_until({detail::op_kind::put_for, id_, where, detail::sync::both},
                                                detail::until([this] { return !full(); }),
                                                detail::deadline_after(timeout));
         if (ok) push(std::move(item));
@@ -53,11 +53,11 @@ public:
     }
 
     T get(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::get, id_, where}, detail::until([this] { return !items_.empty(); }));
+        detail::schedule({detail::op_kind::get, id_, where, detail::sync::both}, detail::until([this] { return !items_.empty(); }));
         return pop();
     }
     std::optional<T> try_get(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::try_get, id_, where});
+        detail::schedule({detail::op_kind::try_get, id_, where, detail::sync::both});
         if (items_.empty()) {
             detail::no_progress();
             detail::annotate(0);
@@ -69,7 +69,7 @@ public:
     template <class Rep, class Period>
     std::optional<T> get_for(const std::chrono::duration<Rep, Period>& timeout,
                              std::source_location where = std::source_location::current()) {
-        const bool ok = detail::schedule_until({detail::op_kind::get_for, id_, where},
+        const bool ok = detail::schedule_until({detail::op_kind::get_for, id_, where, detail::sync::both},
                                                detail::until([this] { return !items_.empty(); }),
                                                detail::deadline_after(timeout));
         detail::annotate(ok);
@@ -78,7 +78,7 @@ public:
     }
 
     void task_done(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::task_done, id_, where});
+        detail::schedule({detail::op_kind::task_done, id_, where, detail::sync::both});
         if (unfinished_ == 0)
             detail::fail(failure_kind::misuse,
                          fmt::format("thread {} calls task_done() on {} more times than items were put (Python "
@@ -90,12 +90,12 @@ public:
     }
     // Blocks until every item put so far has been marked task_done().
     void join(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::join_queue, id_, where}, detail::until([this] { return unfinished_ == 0; }));
+        detail::schedule({detail::op_kind::join_queue, id_, where, detail::sync::both}, detail::until([this] { return unfinished_ == 0; }));
     }
 
     // Non-blocking observers (as Python's qsize()/empty(): a snapshot, a step of its own).
     std::size_t size(std::source_location where = std::source_location::current()) const {
-        detail::schedule({detail::op_kind::load, id_, where});
+        detail::schedule({detail::op_kind::load, id_, where, detail::sync::observe});
         detail::annotate(static_cast<std::int64_t>(items_.size()));
         return items_.size();
     }

@@ -21,7 +21,7 @@ public:
     std::ptrdiff_t max() const noexcept { return bound_; }
 
     void release(std::ptrdiff_t update = 1, std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::release, id_, where});
+        detail::schedule({detail::op_kind::release, id_, where, detail::sync::publish});
         if (update < 0 || update > bound_ - count_)
             detail::fail(failure_kind::misuse,
                          fmt::format("thread {} releases {} {} time(s) while its count is {}: the count would exceed "
@@ -37,7 +37,7 @@ public:
     // Not in std: Python's `try: sem.release() except ValueError: pass`. Releases
     // when the count is below its bound and returns true; otherwise returns false.
     bool try_release(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::try_release, id_, where});
+        detail::schedule({detail::op_kind::try_release, id_, where, detail::sync::publish});
         const bool ok = count_ < bound_;
         if (ok) ++count_;
         detail::annotate(ok);

@@ -45,7 +45,7 @@ std::int64_t deadline_at(const std::chrono::time_point<clock, Duration>& t) {
 inline constexpr wait_condition never{[](const void*) { return false; }, nullptr};
 
 inline void sleep_until_deadline(std::int64_t deadline, std::source_location where) {
-    schedule_until({op_kind::sleep, thread_object(self()), where}, never, deadline);
+    schedule_until({op_kind::sleep, thread_object(self()), where, sync::none}, never, deadline);
     annotate(deadline);
     no_progress();  // a sleeping loop is a polling loop: the scheduler treats it as a yield
 }

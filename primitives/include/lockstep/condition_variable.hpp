@@ -47,7 +47,7 @@ public:
             }
     }
     void notify_one(object_id cv, std::source_location where) {
-        schedule({op_kind::notify_one, cv, where});
+        schedule({op_kind::notify_one, cv, where, sync::both});
         std::size_t count = 0;
         for (waiter* w = first_; w != nullptr; w = w->next) ++count;
         if (count == 0) {
@@ -63,7 +63,7 @@ public:
         annotate(woken->thread);
     }
     void notify_all(object_id cv, std::source_location where) {
-        schedule({op_kind::notify_all, cv, where});
+        schedule({op_kind::notify_all, cv, where, sync::both});
         std::int64_t woken = 0;
         for (waiter* w = first_; w != nullptr; w = w->next, ++woken) w->notified = true;
         first_ = nullptr;
@@ -137,7 +137,7 @@ private:
         if (owner(m, where) != self())
             fail(failure_kind::misuse, "condition_variable::wait on a mutex this thread does not hold", where);
         // Releasing the mutex and joining the waiters is one atomic step.
-        schedule({op_kind::wait, id_, where, m});
+        schedule({op_kind::wait, id_, where, sync::both, m});
         waiter_list::waiter me{self(), false, nullptr};
         waiters_.add(me);
         const std::uint32_t levels = depth(m);
@@ -145,7 +145,7 @@ private:
         // Woken (by a notify, or spuriously) and relocking the mutex: one step,
         // once both can happen; or the deadline passes first.
         const bool spurious = spurious_wakeup_available();
-        const bool woken = schedule_until({op_kind::wake, id_, where, m}, until([&me, m, spurious] {
+        const bool woken = schedule_until({op_kind::wake, id_, where, sync::both, m}, until([&me, m, spurious] {
                                               return (me.notified || spurious) && owner(m) == no_thread;
                                           }),
                                           deadline);
@@ -165,7 +165,7 @@ private:
                 status = std::cv_status::timeout;
             }
             annotate(me.notified ? woke_notified : woke_timed_out);
-            schedule({op_kind::relock, m, where}, until([m] { return owner(m) == no_thread; }));
+            schedule({op_kind::relock, m, where, sync::observe}, until([m] { return owner(m) == no_thread; }));
         }
         for (std::uint32_t i = 0; i < levels; ++i) acquired(m, where);
         return status;

@@ -71,12 +71,12 @@ private:
         // Joining the waiters is a step on the condition variable (so a notify's
         // dependence on it is visible to dpor), before the unlock step: a notify
         // after the unlock finds this thread.
-        schedule({op_kind::wait, id_, where});
+        schedule({op_kind::wait, id_, where, sync::both});
         waiter_list::waiter me{self(), false, nullptr};
         waiters_.add(me);
         unlock(lock, where);
         const bool spurious = spurious_wakeup_available();
-        const bool woken = schedule_until({op_kind::wake, id_, where},
+        const bool woken = schedule_until({op_kind::wake, id_, where, sync::both},
                                           until([&me, spurious] { return me.notified || spurious; }), deadline);
         std::cv_status status = std::cv_status::no_timeout;
         if (!me.notified) {

@@ -20,27 +20,27 @@ public:
     event& operator=(const event&) = delete;
 
     void set(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::set, id_, where});
+        detail::schedule({detail::op_kind::set, id_, where, detail::sync::both});
         flag_ = true;
         ++generation_;
     }
     void clear(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::clear, id_, where});
+        detail::schedule({detail::op_kind::clear, id_, where, detail::sync::both});
         flag_ = false;
     }
     bool is_set(std::source_location where = std::source_location::current()) const {
-        detail::schedule({detail::op_kind::is_set, id_, where});
+        detail::schedule({detail::op_kind::is_set, id_, where, detail::sync::observe});
         detail::annotate(flag_);
         return flag_;
     }
     // Blocks until the flag is set (returns true, as Python's wait() does). Two
     // steps: checking the flag (and starting to wait), then being woken by a set().
     bool wait(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::wait, id_, where});
+        detail::schedule({detail::op_kind::wait, id_, where, detail::sync::both});
         detail::annotate(flag_);
         if (flag_) return true;
         const std::uint64_t seen = generation_;
-        detail::schedule({detail::op_kind::woken, id_, where},
+        detail::schedule({detail::op_kind::woken, id_, where, detail::sync::both},
                          detail::until([this, seen] { return generation_ != seen; }));
         return true;
     }
@@ -61,11 +61,11 @@ public:
 
 private:
     bool timed_wait(std::int64_t deadline, std::source_location where) {
-        detail::schedule({detail::op_kind::wait_for, id_, where});
+        detail::schedule({detail::op_kind::wait_for, id_, where, detail::sync::both});
         detail::annotate(flag_);
         if (flag_) return true;
         const std::uint64_t seen = generation_;
-        const bool ok = detail::schedule_until({detail::op_kind::woken, id_, where},
+        const bool ok = detail::schedule_until({detail::op_kind::woken, id_, where, detail::sync::both},
                                                detail::until([this, seen] { return generation_ != seen; }), deadline);
         detail::annotate(ok);
         return ok;

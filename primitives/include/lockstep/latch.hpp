@@ -27,17 +27,17 @@ public:
     static constexpr std::ptrdiff_t max() noexcept { return std::numeric_limits<std::ptrdiff_t>::max(); }
 
     void count_down(std::ptrdiff_t n = 1, std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::count_down, id_, where});
+        detail::schedule({detail::op_kind::count_down, id_, where, detail::sync::both});
         decrement(n, where);
     }
     bool try_wait(std::source_location where = std::source_location::current()) const {
-        detail::schedule({detail::op_kind::try_wait, id_, where});
+        detail::schedule({detail::op_kind::try_wait, id_, where, detail::sync::observe});
         detail::annotate(count_ == 0);
         if (count_ != 0) detail::no_progress();
         return count_ == 0;
     }
     void wait(std::source_location where = std::source_location::current()) const {
-        detail::schedule({detail::op_kind::wait, id_, where}, detail::until([this] { return count_ == 0; }));
+        detail::schedule({detail::op_kind::wait, id_, where, detail::sync::both}, detail::until([this] { return count_ == 0; }));
     }
     void arrive_and_wait(std::ptrdiff_t n = 1, std::source_location where = std::source_location::current()) {
         count_down(n, where);

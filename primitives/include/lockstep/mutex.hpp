@@ -38,7 +38,7 @@ public:
                              "cannot be re-acquired, so the thread would block forever",
                              thread_label(me), object_label(id_), locked_at(id_).file_name(), locked_at(id_).line()),
                  where);
-        schedule({op_kind::lock, id_, where}, until([this, me] {
+        schedule({op_kind::lock, id_, where, sync::observe}, until([this, me] {
                      const thread_id holder = owner(id_);
                      return holder == no_thread || (Recursive && holder == me);
                  }));
@@ -52,7 +52,7 @@ public:
                              "non-recursive mutex)",
                              thread_label(self()), object_label(id_)),
                  where);
-        schedule({op_kind::try_lock, id_, where});
+        schedule({op_kind::try_lock, id_, where, sync::observe});
         const bool ok = owner(id_, where) == no_thread || owner(id_) == self();
         if (ok) acquired(id_, where);
         annotate(ok);
@@ -69,7 +69,7 @@ public:
                      : fmt::format("thread {} unlocks {}, which is held by thread {}: only the owner may unlock a mutex",
                                    thread_label(self()), object_label(id_), thread_label(holder)),
                  where);
-        schedule({op_kind::unlock, id_, where});
+        schedule({op_kind::unlock, id_, where, sync::publish});
         released(id_);
     }
 

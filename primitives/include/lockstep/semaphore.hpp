@@ -21,7 +21,7 @@ public:
         : semaphore_base(detail::object_kind::semaphore, desired, max(), name, created) {}
 
     void release(std::ptrdiff_t update = 1, std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::release, id_, where});
+        detail::schedule({detail::op_kind::release, id_, where, detail::sync::publish});
         if (update < 0 || update > max() - count_)
             detail::fail(failure_kind::misuse,
                          fmt::format("release({}) would raise the count of {} from {} above its maximum {}", update,

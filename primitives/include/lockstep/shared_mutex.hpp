@@ -34,12 +34,12 @@ public:
                                      detail::thread_label(me), detail::object_label(id_),
                                      holds_shared(me) ? " in shared mode" : ""),
                          where);
-        detail::schedule({detail::op_kind::lock, id_, where},
+        detail::schedule({detail::op_kind::lock, id_, where, detail::sync::observe},
                          detail::until([this] { return detail::owner(id_) == detail::no_thread && readers_.empty(); }));
         detail::acquired(id_, where);
     }
     bool try_lock(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::try_lock, id_, where});
+        detail::schedule({detail::op_kind::try_lock, id_, where, detail::sync::observe});
         const bool ok = detail::owner(id_, where) == detail::no_thread && readers_.empty();
         if (ok) detail::acquired(id_, where);
         detail::annotate(ok);
@@ -53,7 +53,7 @@ public:
                          fmt::format("thread {} unlocks {}, which it does not hold exclusively",
                                      detail::thread_label(detail::self()), detail::object_label(id_)),
                          where);
-        detail::schedule({detail::op_kind::unlock, id_, where});
+        detail::schedule({detail::op_kind::unlock, id_, where, detail::sync::publish});
         detail::released(id_);
     }
 
@@ -66,13 +66,13 @@ public:
                                      "behaviour; it may block forever)",
                                      detail::thread_label(me), detail::object_label(id_)),
                          where);
-        detail::schedule({detail::op_kind::lock_shared, id_, where},
+        detail::schedule({detail::op_kind::lock_shared, id_, where, detail::sync::observe},
                          detail::until([this] { return detail::owner(id_) == detail::no_thread; }));
         readers_.push_back(me);
         detail::acquired_shared(id_, where);
     }
     bool try_lock_shared(std::source_location where = std::source_location::current()) {
-        detail::schedule({detail::op_kind::try_lock_shared, id_, where});
+        detail::schedule({detail::op_kind::try_lock_shared, id_, where, detail::sync::observe});
         const bool ok = detail::owner(id_, where) == detail::no_thread && !holds_shared(detail::self());
         if (ok) {
             readers_.push_back(detail::self());
@@ -90,7 +90,7 @@ public:
                          fmt::format("thread {} calls unlock_shared on {}, which it does not hold in shared mode",
                                      detail::thread_label(me), detail::object_label(id_)),
                          where);
-        detail::schedule({detail::op_kind::unlock_shared, id_, where});
+        detail::schedule({detail::op_kind::unlock_shared, id_, where, detail::sync::publish});
         readers_.erase(std::find(readers_.begin(), readers_.end(), me));
         detail::released_shared(id_);
     }

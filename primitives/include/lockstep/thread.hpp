@@ -69,7 +69,7 @@ public:
             detail::fail(failure_kind::misuse,
                          fmt::format("thread {} joins itself and would wait forever", detail::thread_label(id_)), where);
         const detail::thread_id t = id_;
-        detail::schedule({detail::op_kind::join, detail::thread_object(t), where},
+        detail::schedule({detail::op_kind::join, detail::thread_object(t), where, detail::sync::observe},
                          detail::until([t] { return detail::finished(t); }));
         detail::joined(t);
         id_ = detail::no_thread;
@@ -115,7 +115,7 @@ namespace this_thread {
 
 // Lets other threads run; to the fair scheduler this thread made no progress.
 inline void yield(std::source_location where = std::source_location::current()) {
-    detail::schedule({detail::op_kind::yield, detail::thread_object(detail::self()), where});
+    detail::schedule({detail::op_kind::yield, detail::thread_object(detail::self()), where, detail::sync::none});
     detail::no_progress();
 }
 

@@ -46,7 +46,7 @@ private:
                              "non-recursive mutex cannot be re-acquired",
                              thread_label(me), object_label(id), locked_at(id).file_name(), locked_at(id).line()),
                  where);
-        const bool ok = schedule_until({op_kind::try_lock_for, id, where}, until([id, me] {
+        const bool ok = schedule_until({op_kind::try_lock_for, id, where, sync::observe}, until([id, me] {
                                            const thread_id holder = owner(id);
                                            return holder == no_thread || (Recursive && holder == me);
                                        }),

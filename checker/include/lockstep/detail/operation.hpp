@@ -36,10 +36,19 @@ enum class op_kind : std::uint8_t {
     fetch_and, fetch_or, fetch_xor, fence, test_and_set,
 };
 
+// What a step does to happens-before through the objects it touches, declared
+// by the primitive that takes it: `observe` joins an object's clock into the
+// thread's (it acquires what was published there), `publish` joins the
+// thread's clock into the object's (it releases). A primitive whose
+// synchronization a kind cannot say (a barrier's phases, an atomic's memory
+// order) declares none and synchronizes itself.
+enum class sync : std::uint8_t { none, observe, publish, both };
+
 struct operation {
     op_kind kind{};
     object_id object = no_object;
     std::source_location location{};
+    sync effect = sync::none;
     object_id other = no_object;  // a second object it touches (the mutex of a condition wait)
 };
 

@@ -124,9 +124,8 @@ void atomic_fence(std::memory_order order, std::source_location where);
 // between loads until notified; a wait nothing can notify is a deadlock.
 void atomic_wait(object_id atomic, std::uint64_t old, std::memory_order order, std::source_location where);
 void atomic_notify(object_id atomic, bool all, std::source_location where);
-// Happens-before that an operation's kind cannot express (a barrier's phases):
-// joins the thread's clock with the clock `slot` of `object`. Steps on objects
-// that call it get no synchronization from their kind.
-void synchronize(object_id object, unsigned slot, bool observe, bool publish);
+// Happens-before that one effect on the object cannot express (a barrier's
+// phases): `effect` applied to the clock `slot` of `object`, right after the step.
+void synchronize(object_id object, unsigned slot, sync effect);
 
 } // namespace lockstep::detail

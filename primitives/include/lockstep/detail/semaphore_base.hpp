@@ -19,13 +19,13 @@ public:
     semaphore_base& operator=(const semaphore_base&) = delete;
 
     void acquire(std::source_location where = std::source_location::current()) {
-        schedule({op_kind::acquire, id_, where}, until([this] { return count_ > 0; }));
+        schedule({op_kind::acquire, id_, where, sync::observe}, until([this] { return count_ > 0; }));
         --count_;
         annotate(count_);
     }
 
     bool try_acquire(std::source_location where = std::source_location::current()) {
-        schedule({op_kind::try_acquire, id_, where});
+        schedule({op_kind::try_acquire, id_, where, sync::observe});
         const bool ok = count_ > 0;
         if (ok) --count_;
         annotate(ok);
@@ -63,7 +63,7 @@ protected:
 private:
     bool timed_acquire(std::int64_t deadline, std::source_location where) {
         const bool ok =
-            schedule_until({op_kind::try_acquire_for, id_, where}, until([this] { return count_ > 0; }), deadline);
+            schedule_until({op_kind::try_acquire_for, id_, where, sync::observe}, until([this] { return count_ > 0; }), deadline);
         if (ok) --count_;
         annotate(ok);
         return ok;
