@@ -105,13 +105,13 @@ int main() {
     // under dpor. A model whose atomics are all seq_cst takes rc11's fast path
     // (the newest store, nothing clocked), so its ratio shows what rc11 costs there;
     // weaker orders explore more executions, which sc never sees.
-    fmt::print("\nmemory model, dpor (median of 5)       {:>10} {:>10} {:>10} {:>10} {:>8}\n", "rc11 execs", "rc11 (s)",
+    fmt::print("\nmemory model, dpor (median of 3)       {:>10} {:>10} {:>10} {:>10} {:>8}\n", "rc11 execs", "rc11 (s)",
                "sc execs", "sc (s)", "ratio");
     auto mm = [&](std::string_view what, const std::function<void()>& model) {
         lockstep::options rc11, sc;
         rc11.stop_on_failure = sc.stop_on_failure = false;
         sc.memory_model = lockstep::memory_model::sc;
-        const figures a = median_of(5, model, rc11), b = median_of(5, model, sc);
+        const figures a = median_of(3, model, rc11), b = median_of(3, model, sc);
         fmt::print("{:<38} {:>10} {:>10.4f} {:>10} {:>10.4f} {:>8.2f}\n", what, a.executions, a.seconds, b.executions,
                    b.seconds, a.seconds / b.seconds);
     };

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
+#include <map>
+#include <tuple>
 #include <typeinfo>
 #include <utility>
 
@@ -280,6 +282,43 @@ void execution::no_thread_can_move() {
     std::abort();
 }
 
+// The loop that ran away: the step most repeated lately, by thread and line.
+void execution::livelock() {
+    std::string message;
+    std::source_location where{};
+    {
+        const std::size_t window = std::min<std::size_t>(events_.size(), 4096);
+        std::map<std::tuple<thread_id, std::string_view, std::uint_least32_t>, std::size_t> repeats;
+        const event* top = nullptr;
+        std::size_t best = 0;
+        for (std::size_t i = events_.size() - window; i < events_.size(); ++i) {
+            const event& e = events_[i];
+            const std::size_t n = ++repeats[{e.thread, e.op.location.file_name(), e.op.location.line()}];
+            if (n > best) best = n, top = &e;
+        }
+        message = fmt::format("livelock: the execution exceeded max_steps = {} steps without ending", max_steps_);
+        if (top != nullptr) {
+            where = top->op.location;
+            bool others_can_move = false;
+            for (thread_id t = 0; t < thread_count_; ++t) {
+                const thread_state& th = *threads_[t];
+                if (t != top->thread && th.started && !th.finished && (th.timed_out || th.ready.ready()))
+                    others_can_move = true;
+            }
+            message += fmt::format(
+                "; thread {} keeps repeating {} at {} ({} of the last {} steps). {} A waiting loop ends when, "
+                "while it waits, it only re-reads what it waits for (or calls lockstep::this_thread::yield()) "
+                "and another thread can still change it; a loop that is merely long needs a larger max_steps",
+                thread_label(top->thread), to_string(top->op.kind), lockstep::detail::where(where), best, window,
+                others_can_move ? "Other threads can run, but each of its turns changes something or sees a new "
+                                  "value, so the fair scheduler cannot treat it as waiting."
+                                : "No other thread can run (each has finished or is blocked), so nothing will "
+                                  "change what it waits for.");
+        }
+    }
+    fail(failure_kind::livelock, std::move(message), where);
+}
+
 // Built in a function of its own: fail() never returns, so locals of its caller
 // would never be destroyed.
 std::string execution::inversion_message() const {
@@ -384,9 +423,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
         current_ = self.parent;
         switch_fiber(self.context, threads_[self.parent]->context);
     } else {
-        if (events_.size() >= max_steps_)
-            fail(failure_kind::livelock,
-                 fmt::format("livelock: the execution exceeded max_steps = {} steps without ending", max_steps_), {});
+        if (events_.size() >= max_steps_) livelock();
         const thread_id next = pick_next();
         if (next == no_thread) no_thread_can_move();
         give_control_to(next);
@@ -431,6 +468,7 @@ void execution::report_end() {
     end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock;
     end.failing = end.failed ? failure_->thread : no_thread;
     end.last_value = last_value();
+    end.last_gave_up = thread_count_ > 0 && threads_[current_]->made_no_progress;
     choices_.clear();
     for (thread_id t = 0; t < thread_count_; ++t) {
         const thread_state& th = *threads_[t];

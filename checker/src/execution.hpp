@@ -217,6 +217,7 @@ private:
     std::string inversion_message() const;
     void order_acquisition(object_id lock, std::source_location where, bool shared);
     void track(std::size_t event_index);  // happens-before of one logged step
+    [[noreturn]] void livelock();
     choice offer(thread_id t) const;       // thread t's pending step, as a strategy sees it
     std::optional<std::int64_t> last_value() const;
     void report_end();                     // tells the strategy how the execution ended

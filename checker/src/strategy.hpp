@@ -43,6 +43,7 @@ struct execution_end {
     bool failed = false;
     thread_id failing = no_thread;
     std::optional<std::int64_t> last_value;  // as step_context's, for the last step
+    bool last_gave_up = false;               // likewise
     // The threads that had not finished (blocked, or cut off by the failure):
     // their pending operations, which never ran.
     std::span<const choice> unfinished;

@@ -55,9 +55,19 @@ struct access {
     bool writes() const { return wrote != none; }
 };
 
+// What a thread last saw of a location: the store it read or wrote, how many
+// stores the location had then, and whether its access changed nothing (a
+// load, a failed compare-exchange, an RMW that wrote back the value it read).
+struct sighting {
+    std::uint32_t store = none;
+    std::uint32_t stores = 0;
+    bool idle = false;
+};
+
 struct location {
     std::vector<std::uint32_t> mo;       // its stores, in modification order
     std::vector<std::uint32_t> readers;  // the accesses that read one of them
+    std::vector<sighting> seen;          // by thread
     value_format format = value_format::number;
 };
 

@@ -41,6 +41,7 @@ void memory_model::reset(lockstep::memory_model mode) {
     for (object_id o : used_locations_) {
         at(o).mo.clear();
         at(o).readers.clear();
+        at(o).seen.clear();
     }
     used_locations_.clear();
     g_.stores_used = g_.accesses_used = 0;
@@ -80,6 +81,7 @@ void memory_model::created(object_id o, std::uint64_t initial, value_format form
     location& l = at(o);
     l.mo.clear();
     l.readers.clear();
+    l.seen.clear();
     l.format = format;
     used_locations_.push_back(o);
     l.mo.push_back(new_store(o, initial));
@@ -99,6 +101,19 @@ void memory_model::finish(std::uint32_t a) {
     thread_view& v = view(x.thread);
     v.stalled = false;
     v.spurious = x.spurious;
+    if (x.location != no_object) {
+        // Re-reading what an idle access of its thread saw last, with no store
+        // made there since, and changing nothing, is no progress: a spin loop's
+        // turn, to the fair scheduler a yield. (Reading back its own write is not.)
+        location& l = at(x.location);
+        if (l.seen.size() <= x.thread) l.seen.resize(x.thread + 1);
+        sighting& last = l.seen[x.thread];
+        const std::uint32_t stores_before = static_cast<std::uint32_t>(l.mo.size()) - (x.writes() ? 1 : 0);
+        const bool idle = x.reads() && (!x.writes() || g_.stores[x.wrote].value == g_.stores[x.read].value);
+        const bool again = idle && last.idle && x.read == last.store && last.stores == stores_before;
+        last = {x.writes() ? x.wrote : x.read, static_cast<std::uint32_t>(l.mo.size()), idle};
+        if (again) ex_.no_progress();
+    }
     ex_.attach_access(a);
     if (ex_.clocks_active()) apply(a);
 }
@@ -220,12 +235,9 @@ std::uint64_t memory_model::load(object_id o, order ord, std::source_location wh
 }
 
 std::uint32_t memory_model::last_read(object_id o) const {
+    const location& l = g_.locations[o];
     const thread_id t = ex_.self();
-    for (std::size_t a = g_.accesses_used; a-- > 0;) {
-        const access& x = g_.accesses[a];
-        if (x.thread == t && x.location == o && (x.reads() || x.writes())) return x.reads() ? x.read : x.wrote;
-    }
-    return none;
+    return t < l.seen.size() ? l.seen[t].store : none;
 }
 
 void memory_model::store(object_id o, std::uint64_t value, order ord, std::source_location where) {
@@ -276,6 +288,11 @@ rmw_result memory_model::rmw(object_id o, rmw_function f, order success, order f
         consider(l.mo.back());
     } else {
         for (std::size_t p = l.mo.size(), bound = coherence_bound(o); p-- > bound;) consider(l.mo[p]);
+        // As for a load: after no progress, not the store it saw last again when a newer one exists
+        // (a test-and-set spin would otherwise insert its own stores before the release forever).
+        const std::uint32_t seen = last_read(o);
+        if (view(ex_.self()).stalled && seen != none && seen != l.mo.back())
+            std::erase_if(rmw_options_, [&](const rmw_option& c) { return c.read == seen; });
     }
     const std::uint32_t s = new_store(o, 0);
     g_.stores[s].access = a;

@@ -316,7 +316,7 @@ public:
         const std::size_t k = position_++;
         data_pos_ = 0;
         now_ = at.now;
-        if (k > 0) value_of(k - 1) = at.last_value;
+        if (k > 0) settle(k - 1, at.last_value, at.last_gave_up);
         for (const choice& c : choices) learn(c);
         if (k < nodes_.size()) {
             node& n = nodes_[k];
@@ -493,6 +493,14 @@ private:
         return values_[k];
     }
 
+    // What step k turned out to be once it ran: the value it logged, and whether
+    // it made no progress (a load that saw nothing new is a yield to the fair
+    // scheduler, so it depends on every step, as a yield does).
+    void settle(std::size_t k, std::optional<std::int64_t> value, bool gave_up) {
+        value_of(k) = value;
+        if (gave_up && k < nodes_.size() && memory_step(nodes_[k].step.op.kind)) nodes_[k].step.stalled = true;
+    }
+
     void learn(const choice& c) {
         const object_id o = c.pending->object;
         if (o == no_object) return;
@@ -501,7 +509,7 @@ private:
     }
 
     void ended(const execution_end& end) override {
-        if (position_ > 0) value_of(position_ - 1) = end.last_value;
+        if (position_ > 0) settle(position_ - 1, end.last_value, end.last_gave_up);
         end_failed_ = end.failed;
         end_failing_ = end.failing;
         unfinished_.clear();
