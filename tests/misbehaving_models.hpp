@@ -110,7 +110,9 @@ inline void slow_steps() {
 inline void fail_holding_8_mib() {
     lockstep::thread t([] {
         std::unique_ptr<char[]> big(new char[8 << 20]);
-        LOCKSTEP_ASSERT(big == nullptr);
+        static char* volatile escape;  // keeps the allocation from being elided
+        escape = big.get();
+        LOCKSTEP_ASSERT(escape == nullptr);
     });
     t.join();
 }

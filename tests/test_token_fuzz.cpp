@@ -10,6 +10,7 @@
 // token; nothing allocates by what a token declares (the address space is capped).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <new>
@@ -36,14 +37,15 @@ public:
     std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : lockstep::detail::splitmix64(state_) % n; }
 
     std::string characters(std::string t, const std::vector<std::string>& seeds) {
+        const std::size_t after_prefix = t.size() > 4 ? 4 + below(t.size() - 4) : below(t.size() + 1);
         switch (below(7)) {
-        case 0: if (t.size() > 4) t[4 + below(t.size() - 4)] = alphabet[below(64)]; break;
-        case 1: t.insert(t.begin() + static_cast<long>(4 + below(t.size() - 3)), alphabet[below(64)]); break;
-        case 2: if (t.size() > 4) t.erase(4 + below(t.size() - 4), 1); break;
+        case 0: if (after_prefix < t.size()) t[after_prefix] = alphabet[below(64)]; break;
+        case 1: t.insert(t.begin() + static_cast<long>(std::min(after_prefix + below(2), t.size())), alphabet[below(64)]); break;
+        case 2: if (after_prefix < t.size()) t.erase(after_prefix, 1); break;
         case 3: t.resize(below(t.size() + 1)); break;
         case 4: t += "+" + seeds[below(seeds.size())]; break;
         case 5: t += std::string(1, "+ \n\t=."[below(6)]); break;
-        default: t[below(t.size())] = static_cast<char>(below(256)); break;
+        default: if (!t.empty()) t[below(t.size())] = static_cast<char>(below(256)); break;
         }
         return t;
     }
