@@ -115,6 +115,7 @@ TEST_CASE("robust: a crash in a model prints one line naming the model, executio
             (void)lockstep::explore(lockstep::testing::exit_in_thread, named("exit-model"));
             return 0;
         });
+        CAPTURE(out.errors);
         CHECK(out.exited(3));
         CHECK(contains(out.errors, "lockstep: exit(3) called in model exit-model, execution 1, thread T1"));
     }

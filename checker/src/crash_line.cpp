@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -50,8 +51,10 @@ void on_terminate() {
     std::abort();
 }
 
+std::atomic<bool> exit_reported{false};
+
 void on_exit_called(int status, void*) {
-    if (execution::current() == nullptr) return;
+    if (execution::current() == nullptr || exit_reported.exchange(true)) return;
     line what;
     char text[32];
     std::size_t n = 0;
@@ -84,12 +87,14 @@ void write_crash_line(const char* what) noexcept {
     out.write();
 }
 
+// exit() runs its handlers newest first: registered again at each exploration,
+// the line comes before the destructors of statics made since (one of which
+// may hang or crash). Bounded, since each registration stays for the process.
 void report_terminate_and_exit() noexcept {
     static std::once_flag once;
-    std::call_once(once, [] {
-        previous_terminate = std::set_terminate(&on_terminate);
-        ::on_exit(&on_exit_called, nullptr);
-    });
+    std::call_once(once, [] { previous_terminate = std::set_terminate(&on_terminate); });
+    static std::atomic<int> registered{0};
+    if (registered.fetch_add(1, std::memory_order_relaxed) < 4096) ::on_exit(&on_exit_called, nullptr);
 }
 
 } // namespace lockstep::detail

@@ -12,7 +12,7 @@ namespace lockstep::detail {
 void write_crash_line(const char* what) noexcept;
 
 // For the length of an exploration: std::terminate and exit() in a model are
-// reported too (a signal handler sees neither). Installed once per process.
+// reported too (a signal handler sees neither). Called at each exploration.
 void report_terminate_and_exit() noexcept;
 
 } // namespace lockstep::detail
