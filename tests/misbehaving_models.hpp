@@ -1,5 +1,8 @@
 #pragma once
 // Models that misbehave on purpose, shared by the tests of how the checker copes.
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -114,6 +117,22 @@ inline void fail_holding_8_mib() {
         escape = big.get();
         LOCKSTEP_ASSERT(escape == nullptr);
     });
+    t.join();
+}
+
+// A lockstep object kept past its run (a static): made in the first call,
+// used from call `use_from` on, next to a fresh object at the same index.
+inline lockstep::atomic<int>* kept_object = nullptr;
+inline void keep_then_use(int call, int use_from) {
+    if (call == 1) kept_object = new lockstep::atomic<int>(0);
+    lockstep::atomic<int> mine(0);
+    if (call >= use_from) kept_object->store(1);
+    LOCKSTEP_ASSERT(mine.load() == 0);
+}
+
+// A process-wide SIGALRM from a model thread: the program's, not the watchdog's.
+inline void alarm_the_process() {
+    lockstep::thread t([] { kill(getpid(), SIGALRM); });
     t.join();
 }
 

@@ -86,36 +86,28 @@ TEST_CASE("robust: every option is validated at the start, with an error naming 
 }
 
 TEST_CASE("robust: a lockstep object kept from an earlier explore() is caught, not aliased") {
-    static lockstep::atomic<int>* kept = nullptr;
-    (void)lockstep::explore([] {
-        if (kept == nullptr) kept = new lockstep::atomic<int>(0);
-    });
-    REQUIRE(kept != nullptr);
-    const auto r = lockstep::explore([] {
-        lockstep::atomic<int> mine(0);  // the index `kept` had in its own run
-        kept->store(1);
-        LOCKSTEP_ASSERT(mine.load() == 0);
-    });
+    lockstep::testing::kept_object = nullptr;
+    (void)lockstep::explore([] { lockstep::testing::keep_then_use(1, 2); });
+    REQUIRE(lockstep::testing::kept_object != nullptr);
+    // The next exploration's first run has its own object at the kept one's index.
+    const auto r = lockstep::explore([] { lockstep::testing::keep_then_use(2, 2); });
     REQUIRE(r.failure);
     CHECK(r.failure->kind == failure_kind::misuse);
     CHECK(contains(r.failure->message, "from an earlier run"));
 }
 
 TEST_CASE("robust: an object kept across 4,095 runs of one exploration is still caught") {
-    static lockstep::atomic<int>* kept = nullptr;
     static int calls = 0;
+    calls = 0;
     lockstep::options o;
     o.strategy = lockstep::strategy::random;
     o.max_executions = 4'200;
-    const auto r = lockstep::explore([] {
-        if (++calls == 1) kept = new lockstep::atomic<int>(0);
-        lockstep::atomic<int> mine(0);  // in later runs, at the index `kept` had
-        if (calls >= 4'096) kept->store(1);
-        LOCKSTEP_ASSERT(mine.load() == 0);
-    }, o);
+    // Run 4,096 once had the first run's tag again.
+    const auto r = lockstep::explore([] { lockstep::testing::keep_then_use(++calls, 4'096); }, o);
     REQUIRE(r.failure);
     CHECK(r.failure->kind == failure_kind::misuse);
     CHECK(contains(r.failure->message, "from an earlier run"));
+    CHECK(r.executions == 4'096);
 }
 
 TEST_CASE("robust: a failure_dir that cannot be written is reported") {

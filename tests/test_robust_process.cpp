@@ -55,10 +55,7 @@ TEST_CASE("robust: a process-wide SIGALRM during an exploration reaches the prog
     mine.sa_handler = &count_alarm;
     sigemptyset(&mine.sa_mask);
     sigaction(SIGALRM, &mine, &old);
-    const auto r = lockstep::explore([] {
-        lockstep::thread t([] { kill(getpid(), SIGALRM); });
-        t.join();
-    }, named("alarm"));
+    const auto r = lockstep::explore(lockstep::testing::alarm_the_process, named("alarm"));
     sigaction(SIGALRM, &old, nullptr);
     CHECK(r.ok());
     CHECK(alarms.load() == static_cast<int>(r.executions));
