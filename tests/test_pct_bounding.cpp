@@ -79,7 +79,7 @@ private:
 // also checks that the replay fails.
 std::size_t preemptions_in(const std::function<void()>& model, const std::string& token) {
     const lockstep::detail::recorded_schedule schedule = lockstep::detail::decode_token(token);
-    preemption_counter counter(schedule.choices);
+    preemption_counter counter(schedule.expanded());
     lockstep::detail::stack_pool stacks(256 * 1024);
     lockstep::detail::execution ex(stacks, schedule.max_steps);
     counter.next_execution();

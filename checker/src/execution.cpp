@@ -3,10 +3,13 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <csignal>
 #include <cstdlib>
 #include <cxxabi.h>
 #include <exception>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <typeinfo>
@@ -47,6 +50,25 @@ std::string describe_current_exception() {
 } // namespace
 
 execution* execution::current() noexcept { return running; }
+
+namespace {
+// Every run of the process gets its own number, so handles never repeat.
+std::uint64_t next_generation() {
+    static std::atomic<std::uint64_t> last{0};
+    const std::uint64_t g = last.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (g >= (~std::uint64_t{0} >> 20)) {  // 2^44 runs: unreachable, but never alias
+        std::fputs("lockstep: the process ran out of run numbers for object handles\n", stderr);
+        std::abort();
+    }
+    return g;
+}
+} // namespace
+
+execution::crash_facts execution::facts_for_crash() const noexcept {
+    const thread_state& t = *threads_[current_];
+    return {model_name_.empty() ? "(unnamed)" : model_name_.c_str(), runs_, t.name.c_str(), current_, events_.size(),
+            t.pending.location};
+}
 
 execution::execution(stack_pool& stacks, std::uint64_t max_steps) : stacks_(stacks), max_steps_(max_steps) {
     describe_os_stack(explorer_);
@@ -162,8 +184,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     release_stacks();
     thread_count_ = 0;
     object_count_ = 0;
-    run_tag_ = (run_tag_ + 1) & ((1u << (32 - index_bits)) - 1);
-    if (run_tag_ == (~object_id{0} >> index_bits)) run_tag_ = 0;  // no handle may equal no_object
+    generation_ = next_generation();
+    ++runs_;
     for (auto& n : ordinals_) n = 0;
     events_.clear();
     last_step_ = ~std::size_t{0};
@@ -265,6 +287,19 @@ void execution::exit_thread() {
     std::abort();  // a finished thread is never resumed
 }
 
+namespace {
+// A thread constructed by a container (vector::emplace_back) gets the default
+// source_location of the innermost call, inside the standard library; the
+// model's own line is on no frame lockstep can read without debug information.
+// The report says so, and how to get the line.
+std::string library_site_hint(std::source_location site) {
+    const std::string_view file = site.file_name();
+    if (!file.starts_with("/usr/") && file.find("/include/c++/") == std::string_view::npos) return {};
+    return ", inside the standard library: a container constructed it; pass lockstep::thread_name(\"...\") as the "
+           "thread's first argument to have the model's line here";
+}
+} // namespace
+
 void execution::no_thread_can_move() {
     for (std::size_t t = 0; t < thread_count_; ++t)
         if (!threads_[t]->finished)
@@ -272,8 +307,9 @@ void execution::no_thread_can_move() {
     for (std::size_t t = 1; t < thread_count_; ++t)
         if (!threads_[t]->joined)
             fail(failure_kind::misuse,
-                 fmt::format("thread {} was never joined (created at {}:{})", thread_label(static_cast<thread_id>(t)),
-                             threads_[t]->created.file_name(), threads_[t]->created.line()),
+                 fmt::format("thread {} was never joined (created at {}:{}{})", thread_label(static_cast<thread_id>(t)),
+                             threads_[t]->created.file_name(), threads_[t]->created.line(),
+                             library_site_hint(threads_[t]->created)),
                  threads_[t]->created);
     if (check_lock_order_ && !lock_order_.cycle().empty())
         fail(failure_kind::lock_order_inversion, inversion_message(), lock_order_.cycle().back().to_site);
@@ -563,8 +599,21 @@ thread_id execution::spawn(const thread_body& body, std::string_view name, std::
     return id;
 }
 
+namespace {
+// A decision offers at most 2^32 - 1 options: tokens and dpor keep 32 bits.
+constexpr std::size_t max_options = std::numeric_limits<std::uint32_t>::max();
+} // namespace
+
 std::size_t execution::choose(std::size_t n, std::source_location where) {
     if (n == 0) fail(failure_kind::misuse, "choose(0): there is no value to choose from", where);
+    if (n > max_options)
+        fail(failure_kind::misuse,
+             fmt::format("choose({}): lockstep explores at most {} values in one choice; choose a smaller range, or "
+                         "choose in two steps (the high part, then the low part)",
+                         n, max_options),
+             where);
+    // A choice is a step: a loop of choices without other steps still meets max_steps.
+    if (events_.size() >= max_steps_) livelock();
     std::size_t value = 0;
     if (n > 1) {
         value = strategy_->choose(n);
@@ -578,6 +627,7 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
 
 std::size_t execution::decide(std::size_t n) {
     if (n <= 1) return 0;
+    if (n > max_options) internal_error(fmt::format("a primitive asked to decide among {} options", n));
     const std::size_t value = strategy_->choose(n);
     decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
     return value;
@@ -622,8 +672,11 @@ void execution::synchronize(object_id object, unsigned slot, sync effect) {
     else explicit_syncs_.push_back({events_.size(), current_, object, slot, effect});
 }
 
+// (decide and decide_store are called by a primitive within a step, a bounded
+// number of times: max_steps bounds them through the steps.)
 std::size_t execution::decide_store(std::size_t n) {
     if (n <= 1) return 0;
+    if (n > max_options) internal_error(fmt::format("an atomic access offered {} stores to read", n));
     const std::size_t value = strategy_->choose_store(n);
     decisions_.push_back({static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(value), decision_shape(n)});
     return value;
@@ -679,15 +732,18 @@ void execution::record_interruption() {
             t.pending.location, current_, events_.size()};
         return;
     }
-    const std::string since = events_.empty() ? std::string("it started")
-                                              : fmt::format("its last step at {}", where(t.pending.location));
+    // Before its first step a thread has no step of its own: its spawn names it.
+    const bool stepped = t.pending.location.line() != 0;
+    const std::source_location at = stepped || current_ == 0 ? t.pending.location : t.created;
+    const std::string since = !stepped ? fmt::format("it started{}", at.line() != 0 ? " (spawned at " + where(at) + ")" : "")
+                                       : fmt::format("its last step at {}", where(at));
     failure_ = failure_record{
         failure_kind::hang,
         fmt::format("thread {} ran for {} ms since {} without reaching another lockstep operation: an infinite "
                     "loop outside lockstep, or a wait on something lockstep does not control (a std::mutex, a "
                     "real thread, I/O); options.step_time_limit sets the limit",
                     thread_label(current_), step_time_limit_.count(), since),
-        t.pending.location, current_, events_.size()};
+        at, current_, events_.size()};
 }
 
 // ---- the runtime interface used by primitives ----

@@ -104,6 +104,17 @@ public:
     std::string object_label(object_id o) const;
     std::string thread_label(thread_id t) const;
     std::uint64_t max_steps() const { return max_steps_; }
+    void set_model_name(std::string name) { model_name_ = std::move(name); }
+    // What the crash line names (crash_line.hpp); gathered without allocating.
+    struct crash_facts {
+        const char* model;
+        std::uint64_t run;  // runs of this execution object, from 1
+        const char* thread_name;
+        thread_id thread;
+        std::size_t step;  // steps taken
+        std::source_location last;  // the thread's last step
+    };
+    crash_facts facts_for_crash() const noexcept;
 
     // The runtime interface (see lockstep/detail/runtime.hpp).
     static execution* current() noexcept;
@@ -174,11 +185,13 @@ public:
     // Handles given to primitives carry the run that created the object in
     // their high bits, so an object kept from an earlier run (a static, a
     // global) is caught when used instead of aliasing another object's index.
-    object_id handle(object_id o) const { return o == no_object ? o : o | (run_tag_ << index_bits); }
+    // Runs are numbered across the process (every exploration, every worker),
+    // in 44 bits: no two runs of a process share a number.
+    object_id handle(object_id o) const { return o == no_object ? o : o | (generation_ << index_bits); }
     object_id index(object_id handle, std::source_location where = {}) {
         if (handle == no_object) return handle;
         const object_id o = handle & ((object_id{1} << index_bits) - 1);
-        if ((handle >> index_bits) != run_tag_ || o >= object_count_) [[unlikely]]
+        if ((handle >> index_bits) != generation_ || o >= object_count_) [[unlikely]]
             stale_object(where);
         return o;
     }
@@ -224,6 +237,8 @@ private:
 
     stack_pool& stacks_;
     std::uint64_t max_steps_;
+    std::string model_name_;
+    std::uint64_t runs_ = 0;
     strategy_base* strategy_ = nullptr;
     fiber explorer_{};
     ::sigjmp_buf overflow_landing_{};
@@ -243,7 +258,7 @@ private:
     std::size_t object_count_ = 0;
     std::uint32_t ordinals_[32]{};
     static constexpr unsigned index_bits = 20;
-    std::uint32_t run_tag_ = 0;
+    std::uint64_t generation_ = 0;  // this run's number in the process
     mutable std::vector<std::uint64_t> stable_keys_;  // computed on demand, 0 = not yet
     std::int64_t now_ = 0;  // the logical clock, in nanoseconds
     bool spurious_ = false;

@@ -9,7 +9,9 @@
 
 #include "execution.hpp"
 #include "failures.hpp"
+#include "leak_bound.hpp"
 #include "lock_order_history.hpp"
+#include "options_check.hpp"
 #include "signal_handlers.hpp"
 #include "parallel_random.hpp"
 #include "watchdog.hpp"
@@ -26,6 +28,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);
     ex.set_step_time_limit(opts.step_time_limit);
+    ex.set_model_name(opts.name);
     const watchdog dog(ex, opts.step_time_limit);
     ex.set_detect_races(opts.detect_races);
     ex.set_memory_model(opts.memory_model);
@@ -35,10 +38,13 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     lock_order_history lock_orders;    // joined over the executions, for cycles no one of them shows
 
     result r;
+    leak_bound leaks(!opts.stop_on_failure);
+    bool unreplayed_hang = false;  // an execution's end is unexplored: no proof
     std::uint64_t budget = opts.max_executions;
     if (budget == 0 && (opts.strategy == strategy::random || opts.strategy == strategy::pct)) budget = 10'000;
     while (budget == 0 || r.executions < budget) {
         if (!strategy.next_execution()) break;
+        leaks.before_execution();
         ex.run(model, strategy);
         ++r.executions;
         r.steps += ex.events().size();
@@ -70,20 +76,26 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             }
             continue;
         }
-        ++r.failed_executions;
         if (!r.failure) {
             failure f = make_failure(ex, opts);
-            if (verify_failures) verify(model, ex, f, opts);
-            write_failure_file(f, opts);
+            if (verify_failures && !verify(model, ex, f, opts)) {
+                r.warnings.push_back(f.message);
+                unreplayed_hang = true;
+                continue;
+            }
+            if (auto problem = write_failure_file(f, opts)) r.warnings.push_back(*problem);
             r.failure = std::move(f);
         }
-        if (opts.stop_on_failure) break;
+        ++r.failed_executions;
+        leaks.after_failure();
+        if (auto leaked = leaks.exceeded()) r.warnings.push_back(*leaked);
+        if (opts.stop_on_failure || leaks.exceeded()) break;
     }
     r.contention = ex.contention();
     if (!inversion && !r.failure && !lock_orders.cycle().empty() && !strategy.problem())
         inversion = joined_inversion(model, ex, lock_orders.cycle_token(), opts);
     if (inversion && !r.failure) settle_inversion(r, std::move(*inversion), opts);
-    r.complete = strategy.complete();
+    r.complete = strategy.complete() && !unreplayed_hang;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return r;
 }
@@ -136,6 +148,7 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
 result explore(std::function<void()> model, options opts) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    check_options(opts, false);
     if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
         return run_iterative(model, opts);
     switch (opts.strategy) {
@@ -153,12 +166,15 @@ result explore(std::function<void()> model, options opts) {
 result replay(std::function<void()> model, std::string_view token, options opts) {
     if (!model) throw usage_error("lockstep::replay: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::replay called from inside a model");
+    check_options(opts, true);
     std::uint64_t max_steps = 0;
     auto strategy = make_replay(token, max_steps);
     opts.strategy = strategy::replay;
     opts.max_executions = 0;  // one per part of the token
+    opts.stop_on_failure = false;  // every part runs, so every part is checked
     result r = run(model, opts, *strategy, max_steps, false);
     if (auto problem = strategy->problem()) throw token_error(*problem);
+    check_compound_replay(token, r);
     return r;
 }
 

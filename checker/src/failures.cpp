@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -43,7 +44,7 @@ failure make_failure(const execution& ex, const options& opts) {
     return f;
 }
 
-void verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts) {
+bool verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts) {
     const std::vector<event> first(ex.events().begin(), ex.events().end());
     const failure_record first_failure = *ex.failure();
     std::uint64_t max_steps = 0;
@@ -56,7 +57,16 @@ void verify(const std::function<void()>& model, execution& ex, failure& f, const
     while (i < first.size() && i < second.size() && same_event(first[i], second[i])) ++i;
     const bool same_failure = ex.failure() && ex.failure()->kind == first_failure.kind &&
                               ex.failure()->message == first_failure.message;
-    if (i == first.size() && i == second.size() && same_failure) return;
+    if (i == first.size() && i == second.size() && same_failure) return true;
+    const bool hung_again = ex.failure() && ex.failure()->kind == failure_kind::hang;
+    if (first_failure.kind == failure_kind::hang && !hung_again) {
+        f.message = fmt::format("an execution was stopped as a hang ({}), but did not hang when replayed: the process "
+                                "was probably paused or starved (a debugger, SIGSTOP, a loaded machine), so the model "
+                                "is not blamed; the rest of that execution is unexplored, so the search is not "
+                                "complete",
+                                first_failure.message);
+        return false;
+    }
 
     const std::string original = fmt::format("{}: {}", to_string(f.kind), f.message);
     f.kind = failure_kind::nondeterminism;
@@ -76,6 +86,7 @@ void verify(const std::function<void()>& model, execution& ex, failure& f, const
                             ex.failure() ? fmt::format("{}: {}", to_string(ex.failure()->kind), ex.failure()->message)
                                          : std::string("no failure"));
     f.text = text;
+    return true;
 }
 
 failure joined_inversion(const std::function<void()>& model, execution& ex, const std::string& token,
@@ -129,17 +140,30 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
     return f;
 }
 
-void write_failure_file(const failure& f, const options& opts) {
-    if (opts.failure_dir.empty()) return;
+std::optional<std::string> write_failure_file(const failure& f, const options& opts) {
+    if (opts.failure_dir.empty()) return std::nullopt;
     std::error_code ec;
     std::filesystem::create_directories(opts.failure_dir, ec);
     std::string file = opts.name.empty() ? std::string("model") : opts.name;
     for (char& c : file)
         if (c == '/' || c == ' ') c = '_';
     const std::filesystem::path base = std::filesystem::path(opts.failure_dir) / file;
-    std::ofstream(base.string() + ".txt") << f.text;
-    std::ofstream(base.string() + ".json") << to_json(f);
-    std::ofstream(base.string() + ".html") << to_swimlanes(f);
+    std::string failed;
+    const auto write = [&](const std::string& path, const std::string& text) {
+        std::ofstream out(path);
+        out << text;
+        out.close();
+        if (!out) failed += (failed.empty() ? "" : ", ") + path;
+    };
+    write(base.string() + ".txt", f.text);
+    write(base.string() + ".json", to_json(f));
+    write(base.string() + ".html", to_swimlanes(f));
+    if (failed.empty()) return std::nullopt;
+    // Said twice: a CI log that drops the result may still show stderr.
+    std::string problem = fmt::format("options.failure_dir = \"{}\": the failure report could not be written to {}",
+                                      opts.failure_dir, failed);
+    std::fprintf(stderr, "lockstep: %s\n", problem.c_str());
+    return problem;
 }
 
 void settle_inversion(result& r, failure inversion, const options& opts) {
@@ -147,7 +171,7 @@ void settle_inversion(result& r, failure inversion, const options& opts) {
         r.warnings.push_back(std::move(inversion.message));
         return;
     }
-    write_failure_file(inversion, opts);
+    if (auto problem = write_failure_file(inversion, opts)) r.warnings.push_back(std::move(*problem));
     ++r.failed_executions;
     r.failure = std::move(inversion);
 }

@@ -2,6 +2,7 @@
 // Turning a failed execution into a lockstep::failure: the report, the trace as
 // data, the proof that it replays, and the files it is written to.
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <lockstep/options.hpp>
@@ -16,7 +17,10 @@ failure make_failure(const execution& ex, const options& opts);
 
 // Replays the failing schedule; if the model does something else this time, the
 // failure becomes a nondeterminism failure that shows where the runs parted.
-void verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts);
+// False when `f` is a hang that did not happen again on replay: the watchdog
+// saw time pass that the model did not spend (a paused or starved process),
+// so the model is not blamed; f.message then says so, for a warning.
+bool verify(const std::function<void()>& model, execution& ex, failure& f, const options& opts);
 
 // A lock-order cycle joined from several executions. Replays them (the compound
 // token) and reports the cycle with each execution's steps up to its part of it;
@@ -25,7 +29,8 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
                          const options& opts);
 
 // The report, and the same failure as JSON and as swimlanes, in opts.failure_dir.
-void write_failure_file(const failure& f, const options& opts);
+// What went wrong writing the files, if anything.
+std::optional<std::string> write_failure_file(const failure& f, const options& opts);
 
 // A lock-order inversion held back until the exploration found nothing worse:
 // a warning (options.lock_order) or the result's failure.

@@ -81,7 +81,12 @@ public:
                 std::optional<indexed_failure>& slot = inverted ? out.inversion : out.failure;
                 if (slot) continue;
                 slot = indexed_failure{i, make_failure(ex, opts_)};
-                verify(model_, ex, slot->f, opts_);
+                if (!verify(model_, ex, slot->f, opts_)) {  // a hang that did not replay: not the model's
+                    out.r.warnings.push_back(slot->f.message);
+                    slot.reset();
+                    --out.r.failed_executions;
+                    continue;
+                }
                 if (!inverted && opts_.stop_on_failure) {
                     std::uint64_t at = stop_at_.load();
                     while (i < at && !stop_at_.compare_exchange_weak(at, i)) {
@@ -100,6 +105,7 @@ public:
         ex.set_check_lock_order(opts_.lock_order != lock_order_check::off);
         ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
         ex.set_step_time_limit(opts_.step_time_limit);
+        ex.set_model_name(opts_.name);
     }
 
 private:
@@ -137,12 +143,13 @@ result explore_random_in_parallel(const std::function<void()>& model, const opti
         for (const auto& [name, counts] : share.r.outcomes)
             for (const auto& [value, n] : counts) r.outcomes[name][value] += n;
         for (const auto& [lock, n] : share.r.contention) r.contention[lock] += n;
+        for (std::string& w : share.r.warnings) r.warnings.push_back(std::move(w));
         keep_lowest(failed, share.failure);
         keep_lowest(inverted, share.inversion);
         for (edge_batch& b : share.batches) batches.push_back(std::move(b));
     }
     if (failed) {
-        write_failure_file(failed->f, opts);
+        if (auto problem = write_failure_file(failed->f, opts)) r.warnings.push_back(std::move(*problem));
         r.failure = std::move(failed->f);
     } else {
         std::optional<failure> inversion;

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include <unistd.h>
+
+#include "crash_line.hpp"
 #include "execution.hpp"
 
 namespace lockstep::detail {
@@ -16,6 +19,7 @@ namespace {
 // not a guard-page hit goes there. Written only while no execution runs.
 struct sigaction previous_action {};
 struct sigaction previous_alarm {};
+struct sigaction previous_abort {};
 
 // The machine code of the C and C++ runtimes (and of a sanitizer runtime, which
 // replaces malloc): leaving it by a jump could leave one of its locks held.
@@ -54,20 +58,67 @@ bool in_system_code(void* context) {
     return false;
 }
 
-void on_segv(int, siginfo_t* info, void*) {
+bool is_default(const struct sigaction& a) { return !(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_DFL; }
+bool is_ignored(const struct sigaction& a) { return !(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_IGN; }
+
+// A signal that is not lockstep's goes where it went before the exploration:
+// to the program's handler, else its default action. Our handler stays
+// installed, so overflows and hangs are still caught if the program survives.
+void forward(int sig, siginfo_t* info, void* context, const struct sigaction& previous) {
+    if (previous.sa_flags & SA_SIGINFO) {
+        if (previous.sa_sigaction != nullptr) previous.sa_sigaction(sig, info, context);
+        return;
+    }
+    if (previous.sa_handler == SIG_IGN) return;
+    if (previous.sa_handler != SIG_DFL) {
+        previous.sa_handler(sig);
+        return;
+    }
+    // The default action: a fault repeats when the handler returns, an
+    // asynchronous signal is raised again and delivered once this one returns.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, nullptr);
+    if (sig != SIGSEGV || info->si_code <= 0) raise(sig);
+}
+
+void on_segv(int sig, siginfo_t* info, void* context) {
     execution* ex = execution::current();
     if (ex != nullptr && ex->in_guard_page(info->si_addr)) {
         ex->interrupted(execution::interruption::stack_overflow);
         siglongjmp(ex->overflow_landing(), 1);
     }
-    // Not ours: put back whoever handled it before; the fault repeats and goes there.
-    sigaction(SIGSEGV, &previous_action, nullptr);
+    // Not ours. When it will kill the process (the default action, or a fault in
+    // the first pages: a null dereference), name where in the exploration first.
+    const bool fatal = is_default(previous_action) || is_ignored(previous_action) ||
+                       reinterpret_cast<std::uintptr_t>(info->si_addr) < 65536;
+    if (fatal && ex != nullptr && ex->running_model()) write_crash_line("crash (SIGSEGV)");
+    if (is_ignored(previous_action)) {  // ignoring a fault would repeat it forever
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        sigaction(SIGSEGV, &dfl, nullptr);
+        return;
+    }
+    forward(sig, info, context, previous_action);
+}
+
+void on_abort(int sig, siginfo_t* info, void* context) {
+    execution* ex = execution::current();
+    if (ex != nullptr && ex->running_model()) write_crash_line("crash (SIGABRT)");
+    forward(sig, info, context, previous_abort);
 }
 
 // The watchdog's signal: the thread running model code has not reached a step
 // in time. Landing in the runtimes' code (a loop that allocates), it waits for
 // the watchdog's next signal, which will most likely find the model's own code.
-void on_alarm(int, siginfo_t*, void* context) {
+void on_alarm(int sig, siginfo_t* info, void* context) {
+    // Ours only when queued by this process's watchdog with its mark.
+    const bool ours = info->si_code == SI_QUEUE && info->si_pid == getpid() && info->si_value.sival_int == watchdog_mark;
+    if (!ours) {
+        forward(sig, info, context, previous_alarm);
+        return;
+    }
     execution* ex = execution::current();
     if (ex == nullptr || !ex->running_model() || !ex->still_suspected()) return;  // it moved on meanwhile
     if (in_system_code(context) && ex->defer_hang()) return;
@@ -91,11 +142,18 @@ signal_handlers::signal_handlers() {
     alarm.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&alarm.sa_mask);
     alarm_installed_ = sigaction(SIGALRM, &alarm, &previous_alarm) == 0;
+    struct sigaction abort_action {};
+    abort_action.sa_sigaction = &on_abort;
+    abort_action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&abort_action.sa_mask);
+    abort_installed_ = sigaction(SIGABRT, &abort_action, &previous_abort) == 0;
+    report_terminate_and_exit();
 }
 
 signal_handlers::~signal_handlers() {
     if (installed_) sigaction(SIGSEGV, &previous_action, nullptr);
     if (alarm_installed_) sigaction(SIGALRM, &previous_alarm, nullptr);
+    if (abort_installed_) sigaction(SIGABRT, &previous_abort, nullptr);
 }
 
 alternate_stack::alternate_stack() : memory_(64 * 1024) {

@@ -20,7 +20,12 @@ public:
 private:
     bool installed_ = false;
     bool alarm_installed_ = false;
+    bool abort_installed_ = false;
 };
+
+// The value the watchdog queues with its SIGALRM: any other SIGALRM (alarm(),
+// a timer, kill) is the program's and is forwarded to its handler.
+inline constexpr int watchdog_mark = 0x6c6b7374;
 
 class alternate_stack {
 public:

@@ -11,6 +11,7 @@
 #include <lockstep/detail/operation.hpp>
 #include <lockstep/detail/runtime.hpp>
 #include <lockstep/options.hpp>
+#include <lockstep/result.hpp>
 
 namespace lockstep::detail {
 
@@ -80,5 +81,7 @@ std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
+// Throws token_error unless a compound token's replay `r` is the lock-order report it came from.
+void check_compound_replay(std::string_view token, const result& r);
 
 } // namespace lockstep::detail

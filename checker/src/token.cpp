@@ -1,5 +1,7 @@
 #include "token.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include <lockstep/token_error.hpp>
@@ -34,12 +36,19 @@ void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
 class reader {
 public:
     explicit reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    // Minimal varints only: an overlong encoding of a number would be a second
+    // spelling of the same token.
     std::uint64_t varint() {
         std::uint64_t v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             const std::uint8_t b = byte();
+            if (shift == 63 && b > 1) break;
             v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-            if (!(b & 0x80)) return v;
+            if (!(b & 0x80)) {
+                if (b == 0 && shift > 0)
+                    throw token_error("replay token is malformed: a number in it is not written in its shortest form");
+                return v;
+            }
         }
         throw token_error("replay token is malformed: a number in it is too long");
     }
@@ -59,6 +68,35 @@ private:
     std::size_t at_ = 0;
 };
 
+// The characters after the prefix, 6 bits each, as bytes. The encoder pads the
+// last byte's bits with zeros to a whole character and writes nothing more: a
+// character left over without a byte, or a padding bit set, is another
+// spelling of the same bytes and is rejected.
+// (The caller throws `tail_problem` after the checksum: a token cut short is
+// better told as not copied completely.)
+std::vector<std::uint8_t> to_bytes(std::string_view text, const char*& tail_problem) {
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(text.size() * 3 / 4);
+    std::uint32_t buffer = 0;
+    int bits = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const char* p = std::char_traits<char>::find(alphabet, 64, c);
+        if (p == nullptr)
+            throw token_error(fmt::format("replay token is malformed: character '{}' at position {} is not "
+                                          "part of a token",
+                                          c, i + prefix.size()));
+        buffer = (buffer << 6) | static_cast<std::uint32_t>(p - alphabet);
+        bits += 6;
+        if (bits >= 8) bytes.push_back(static_cast<std::uint8_t>(buffer >> (bits -= 8)));
+    }
+    tail_problem = nullptr;
+    if (bits >= 6) tail_problem = "replay token is malformed: its last character holds no data (a character too many?)";
+    else if ((buffer & ((1u << bits) - 1)) != 0)
+        tail_problem = "replay token is malformed: its last character has bits set that no token sets";
+    return bytes;
+}
+
 } // namespace
 
 std::uint32_t shape_step(std::uint32_t hash, std::uint32_t shape) {
@@ -77,22 +115,36 @@ std::uint32_t decision_shape(std::size_t values) {
 }
 
 std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps) {
+    recorded_schedule s;
+    s.max_steps = max_steps;
+    s.count = decisions.size();
+    s.shape = shape_seed;
+    for (const decision& d : decisions) {
+        s.shape = shape_step(s.shape, d.shape);
+        if (d.chosen == 0 && !s.runs.empty() && s.runs.back().value == 0) ++s.runs.back().length;
+        else s.runs.push_back({d.chosen, 1});
+    }
+    return encode_schedule(s);
+}
+
+// A choice other than 0 is written on its own; a run of 0s as a 0 and its length.
+std::string encode_schedule(const recorded_schedule& s) {
     std::vector<std::uint8_t> bytes;
     bytes.push_back(version);
-    put_varint(bytes, max_steps);
-    put_varint(bytes, decisions.size());
-    std::uint32_t shape = shape_seed;
-    for (const decision& d : decisions) shape = shape_step(shape, d.shape);
-    put_u32(bytes, shape);
-    for (std::size_t i = 0; i < decisions.size();) {
-        if (decisions[i].chosen != 0) {
-            put_varint(bytes, decisions[i++].chosen);
+    put_varint(bytes, s.max_steps);
+    put_varint(bytes, s.count);
+    put_u32(bytes, s.shape);
+    for (std::size_t i = 0; i < s.runs.size(); ++i) {
+        const choice_run& r = s.runs[i];
+        if (r.value != 0) {
+            for (std::uint64_t k = 0; k < r.length; ++k) put_varint(bytes, r.value);
             continue;
         }
-        std::size_t run = 0;
-        while (i < decisions.size() && decisions[i].chosen == 0) ++run, ++i;
+        std::uint64_t zeros = r.length;  // adjacent runs of 0 are one run
+        while (i + 1 < s.runs.size() && s.runs[i + 1].value == 0) zeros += s.runs[++i].length;
+        if (zeros == 0) continue;
         bytes.push_back(0);
-        put_varint(bytes, run);
+        put_varint(bytes, zeros);
     }
     put_u32(bytes, fnv1a(bytes));
 
@@ -108,6 +160,12 @@ std::string encode_token(std::span<const decision> decisions, std::uint64_t max_
     return text;
 }
 
+std::vector<std::uint32_t> recorded_schedule::expanded() const {
+    std::vector<std::uint32_t> all;
+    for (const choice_run& r : runs) all.insert(all.end(), r.length, r.value);
+    return all;
+}
+
 recorded_schedule decode_token(std::string_view token) {
     while (!token.empty() && (token.back() == '\n' || token.back() == ' ' || token.back() == '\r')) token.remove_suffix(1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
@@ -118,26 +176,15 @@ recorded_schedule decode_token(std::string_view token) {
         throw token_error("not a lockstep replay token: a token starts with \"ls1-\"");
     token.remove_prefix(prefix.size());
 
-    std::vector<std::uint8_t> bytes;
-    std::uint32_t buffer = 0;
-    int bits = 0;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-        const char c = token[i];
-        const char* p = std::char_traits<char>::find(alphabet, 64, c);
-        if (p == nullptr)
-            throw token_error(fmt::format("replay token is malformed: character '{}' at position {} is not "
-                                          "part of a token",
-                                          c, i + prefix.size()));
-        buffer = (buffer << 6) | static_cast<std::uint32_t>(p - alphabet);
-        bits += 6;
-        if (bits >= 8) bytes.push_back(static_cast<std::uint8_t>(buffer >> (bits -= 8)));
-    }
+    const char* tail_problem = nullptr;
+    const std::vector<std::uint8_t> bytes = to_bytes(token, tail_problem);
     if (bytes.size() < 6) throw token_error("replay token is truncated: too short to hold a schedule");
 
     const std::span<const std::uint8_t> payload(bytes.data(), bytes.size() - 4);
     reader tail(std::span<const std::uint8_t>(bytes.data() + payload.size(), 4));
     if (tail.u32() != fnv1a(payload))
         throw token_error("replay token is corrupted: its checksum does not match (was it copied completely?)");
+    if (tail_problem != nullptr) throw token_error(tail_problem);
     if (payload[0] != version)
         throw token_error(fmt::format("replay token has version {}, this lockstep reads version {} tokens only",
                                       payload[0], version));
@@ -145,21 +192,33 @@ recorded_schedule decode_token(std::string_view token) {
     reader in(payload.subspan(1));
     recorded_schedule s;
     s.max_steps = in.varint();
-    const std::uint64_t count = in.varint();
+    s.count = in.varint();
     s.shape = in.u32();
-    if (count > (std::uint64_t{1} << 32)) throw token_error("replay token is malformed: impossible length");
-    s.choices.reserve(count);
+    // Nothing is allocated by the declared count: the runs are bounded by the
+    // bytes, and every count is checked against what is left of it.
+    std::uint64_t total = 0;
     while (!in.done()) {
         const std::uint64_t v = in.varint();
-        if (v != 0) {
-            s.choices.push_back(static_cast<std::uint32_t>(v));
-            continue;
-        }
-        const std::uint64_t run = in.varint();
-        if (run > count - s.choices.size()) throw token_error("replay token is malformed: schedule longer than stated");
-        s.choices.insert(s.choices.end(), run, 0);
+        if (v > std::numeric_limits<std::uint32_t>::max() - 1)
+            throw token_error(fmt::format("replay token is malformed: decision {} takes option {}, more than a "
+                                          "decision can offer",
+                                          total + 1, v));
+        const bool zeros = v == 0;
+        const std::uint64_t length = zeros ? in.varint() : 1;
+        if (zeros && length == 0) throw token_error("replay token is malformed: an empty run of choices");
+        if (zeros && !s.runs.empty() && s.runs.back().value == 0)
+            throw token_error("replay token is malformed: two runs of choice 0 in a row (a token writes one)");
+        if (length > s.count - total)
+            throw token_error(fmt::format("replay token is malformed: its schedule is longer than the {} decisions "
+                                          "it declares",
+                                          s.count));
+        total += length;
+        s.runs.push_back({static_cast<std::uint32_t>(v), length});
     }
-    if (s.choices.size() != count) throw token_error("replay token is malformed: schedule shorter than stated");
+    if (total != s.count)
+        throw token_error(fmt::format("replay token is malformed: its schedule holds {} decisions, not the {} it "
+                                      "declares",
+                                      total, s.count));
     return s;
 }
 

@@ -23,16 +23,30 @@ struct choice;
 std::uint32_t decision_shape(std::span<const choice> choices);
 std::uint32_t decision_shape(std::size_t values);
 
+// A run of equal choices. A token stores long runs of choice 0 in a few bytes;
+// keeping them as runs bounds what decoding allocates by the token's length,
+// whatever count a forged token declares.
+struct choice_run {
+    std::uint32_t value = 0;
+    std::uint64_t length = 0;
+};
+
 struct recorded_schedule {
     std::uint64_t max_steps = 0;
     std::uint32_t shape = 0;  // hash of the option counts: tells a foreign token apart
-    std::vector<std::uint32_t> choices;
+    std::uint64_t count = 0;  // decisions, the sum of the runs' lengths
+    std::vector<choice_run> runs;
+    // Every choice, one by one: only for schedules known to be short (tests).
+    std::vector<std::uint32_t> expanded() const;
 };
 
 std::uint32_t shape_step(std::uint32_t hash, std::uint32_t shape);
 inline constexpr std::uint32_t shape_seed = 2166136261u;
 
 std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps);
+std::string encode_schedule(const recorded_schedule& schedule);
+// Canonical: only what encode_schedule() writes is accepted, so that
+// encode_schedule(decode_token(t)) == t for every token it accepts.
 recorded_schedule decode_token(std::string_view token);  // throws lockstep::token_error
 
 } // namespace lockstep::detail

@@ -48,19 +48,21 @@ struct options {
     unsigned workers = 1;
     // A fair execution longer than this is reported as a livelock.
     std::uint64_t max_steps = 20'000;
-    // Wall-clock time a model thread may run between two visible operations
-    // before it is reported as a hang (an infinite loop outside lockstep, a
-    // std::mutex, real I/O); zero turns the watchdog off.
+    // Time a model thread may run between two visible operations before it is
+    // reported as a hang (an infinite loop outside lockstep, a std::mutex, real
+    // I/O): its CPU time, or time it waited while the process ran, so a paused
+    // process is no hang; zero turns the watchdog off.
     std::chrono::milliseconds step_time_limit{10'000};
-    // Usable stack of each model thread; a guard page below it turns an overflow
-    // into a stack_overflow failure.
+    // Usable stack of each model thread, 16 KiB to 1 GiB; a guard page below it
+    // turns an overflow into a stack_overflow failure.
     std::size_t stack_size = 256 * 1024;
     // Condition-variable waits may wake without a notify (each thread at most once
     // per execution), explored as a choice: finds `if`-instead-of-`while` bugs
     // even with one waiter. The runner applies it; a model may also call
     // lockstep::allow_spurious_wakeups() first thing.
     bool spurious_wakeups = false;
-    // Keep exploring after a failure (to collect every reachable outcome).
+    // Keep exploring after a failure (to collect every reachable outcome). What
+    // failed executions leave allocated is bounded: past 1 GiB it stops, with a warning.
     bool stop_on_failure = true;
     lockstep::memory_model memory_model = lockstep::memory_model::rc11;
     // Check lockstep::var accesses against happens-before (data races).

@@ -3,6 +3,7 @@
 // runs one execution per part, in order.
 #include <fmt/format.h>
 
+#include <lockstep/result.hpp>
 #include <lockstep/token_error.hpp>
 
 #include "../lock_order_history.hpp"
@@ -23,6 +24,8 @@ public:
         }
         started_ = true;
         position_ = 0;
+        run_ = 0;
+        in_run_ = 0;
         shape_ = shape_seed;
         return true;
     }
@@ -41,10 +44,10 @@ public:
 private:
     std::optional<std::string> part_problem() const {
         const recorded_schedule& schedule = parts_[part_];
-        if (position_ == schedule.choices.size() && shape_ == schedule.shape) return std::nullopt;
+        if (position_ == schedule.count && shape_ == schedule.shape) return std::nullopt;
         return fmt::format("the token does not fit this model: {}it was recorded for another model, another "
                            "version of it, or with other options ({} of its {} decisions were used)",
-                           in_part(), position_, schedule.choices.size());
+                           in_part(), position_, schedule.count);
     }
     std::string in_part() const {
         return parts_.size() > 1 ? fmt::format("in part {} of the token, ", part_ + 1) : std::string();
@@ -53,14 +56,16 @@ private:
     std::size_t follow(std::size_t n, std::uint32_t shape) {
         const recorded_schedule& schedule = parts_[part_];
         shape_ = shape_step(shape_, shape);
-        if (position_ >= schedule.choices.size()) {
+        if (position_ >= schedule.count) {
             if (!problem_)
                 problem_ = fmt::format("the token does not fit this model: {}it ends after {} decisions but the "
                                        "model asks for more",
-                                       in_part(), schedule.choices.size());
+                                       in_part(), schedule.count);
             return 0;
         }
-        const std::uint32_t c = schedule.choices[position_++];
+        const std::uint32_t c = schedule.runs[run_].value;
+        ++position_;
+        if (++in_run_ == schedule.runs[run_].length) ++run_, in_run_ = 0;
         if (c >= n) {
             if (!problem_)
                 problem_ = fmt::format("the token does not fit this model: {}decision {} takes option {} of {}",
@@ -72,13 +77,38 @@ private:
 
     std::vector<recorded_schedule> parts_;
     std::size_t part_ = 0;
-    std::size_t position_ = 0;
+    std::uint64_t position_ = 0;  // decisions followed in this part
+    std::size_t run_ = 0;         // where they are in its runs
+    std::uint64_t in_run_ = 0;
     std::uint32_t shape_ = shape_seed;
     bool started_ = false;
     std::optional<std::string> problem_;
 };
 
 } // namespace
+
+// A compound token stands for a lock-order cycle seen across its parts'
+// executions: replaying it must show that cycle again, from every part (a
+// part that deadlocks or fails stops the replay before the parts after it).
+void check_compound_replay(std::string_view token, const result& r) {
+    std::vector<std::string> parts = token_parts(token);
+    if (parts.size() < 2) return;
+    std::string joined;
+    for (std::string& part : parts) {
+        const auto first = part.find_first_not_of(" \r\n\t");
+        const auto last = part.find_last_not_of(" \r\n\t");
+        // Appended piece by piece: gcc 12's -O3 warns (-Wrestrict) about a "+" + string temporary.
+        if (!joined.empty()) joined += '+';
+        if (first != std::string::npos) joined.append(part, first, last - first + 1);
+    }
+    if (r.failure && r.failure->kind == failure_kind::lock_order_inversion && r.failure->token == joined) return;
+    const std::string seen = !r.failure ? std::string("no failure")
+                                        : fmt::format("a {} with token {}", to_string(r.failure->kind), r.failure->token);
+    throw token_error(fmt::format("the token does not fit this model: a compound token (parts joined by '+') comes "
+                                  "only from a lock-order report, and replaying its {} parts gave {} (it ran {} of "
+                                  "them)",
+                                  parts.size(), seen, r.executions));
+}
 
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps) {
     std::vector<recorded_schedule> parts;

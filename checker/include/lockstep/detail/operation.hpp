@@ -7,7 +7,9 @@
 namespace lockstep::detail {
 
 using thread_id = std::uint32_t;
-using object_id = std::uint32_t;
+// 64 bits: a handle given to a primitive carries the process-wide run that
+// created it above the object's index, so a stale handle can never alias.
+using object_id = std::uint64_t;
 inline constexpr thread_id no_thread = ~thread_id{0};
 inline constexpr object_id no_object = ~object_id{0};
 
