@@ -7,6 +7,7 @@
 
 #include <lockstep/explore.hpp>
 
+#include "environment.hpp"
 #include "execution.hpp"
 #include "failures.hpp"
 #include "lock_order_history.hpp"
@@ -136,6 +137,7 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
 result explore(std::function<void()> model, options opts) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    apply_environment(opts);  // LOCKSTEP_* variables win over the code: CI's knobs
     if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
         return run_iterative(model, opts);
     switch (opts.strategy) {
