@@ -42,6 +42,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
         if (!strategy.next_execution()) break;
         ex.run(model, strategy);
         ++r.executions;
+        if (opts.progress) opts.progress(r.executions, budget);
         r.steps += ex.events().size();
         if (ex.redundant()) ++r.redundant_executions;
         for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
@@ -105,6 +106,10 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
             round.max_executions = opts.max_executions - total.executions;
         }
         round.strategy = strategy::dfs;
+        if (opts.progress)  // counted over all rounds
+            round.progress = [&](std::uint64_t n, std::uint64_t) {
+                opts.progress(total.executions + n, opts.max_executions);
+            };
         auto bounded = make_dfs(bound);
         result r = run(model, round, *bounded, opts.max_steps, true);
         total.executions += r.executions;
