@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -178,4 +179,55 @@ TEST_CASE("--progress shows a long run's progress on stderr; without it a non-te
     CHECK(std::regex_search(shown.err, std::regex("^slow: [0-9]+ executions \\([0-9]+% of 30\\), [0-9]+/s, "
                                                   "[0-9.]+ s elapsed, about [0-9.]+ s left\n")));
     CHECK(run(models, {"lockstep-models", "--progress-every", "0"}).code == 2);
+}
+
+TEST_CASE("options.progress counts every execution, with the budget when one is known") {
+    struct seen {
+        std::uint64_t calls = 0, last = 0, budget = 99;
+        bool increasing = true;
+    };
+    auto watch = [](seen& s) {
+        return [&s](std::uint64_t n, std::uint64_t budget) {
+            s.increasing = s.increasing && n > s.last;
+            ++s.calls;
+            s.last = n;
+            s.budget = budget;
+        };
+    };
+    const auto body = find("s02_with_lock").body;
+    lockstep::options o;
+    seen exhaustive;
+    o.progress = watch(exhaustive);
+    const auto r = lockstep::explore(body, o);
+    CHECK(exhaustive.calls == r.executions);
+    CHECK(exhaustive.last == r.executions);
+    CHECK(exhaustive.budget == 0);  // dpor's size is unknown until it ends
+    CHECK(exhaustive.increasing);
+
+    seen random;
+    o.strategy = lockstep::strategy::random;
+    o.progress = watch(random);
+    CHECK(lockstep::explore(body, o).executions == 10'000);
+    CHECK(random.last == 10'000);
+    CHECK(random.budget == 10'000);  // random search's default budget
+
+    seen parallel;  // one worker reports the count of all
+    o.workers = 2;
+    o.max_executions = 400;
+    o.progress = watch(parallel);
+    (void)lockstep::explore(body, o);
+    CHECK(parallel.budget == 400);
+    CHECK(parallel.calls >= 200);
+    CHECK(parallel.last <= 400);
+    CHECK(parallel.increasing);
+
+    seen rounds;  // iterative bounding counts over its rounds
+    o = {};
+    o.strategy = lockstep::strategy::dfs;
+    o.iterative_preemption_bound = true;
+    o.preemption_bound = 2;
+    o.progress = watch(rounds);
+    const auto iterative = lockstep::explore(body, o);
+    CHECK(rounds.last == iterative.executions);
+    CHECK(rounds.increasing);
 }
