@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <string>
+#include <unistd.h>  // getpid
 #include <mutex>
 #include <set>
 #include <string>
@@ -15,6 +17,9 @@
 using lockstep::testing::environment_guard;
 
 namespace {
+
+// Per process: two checkouts' test runs on one machine must not share a file.
+std::string unique_name(std::string_view base) { return std::string(base) + "-" + std::to_string(::getpid()); }
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
@@ -128,7 +133,7 @@ TEST_CASE("LOCKSTEP_MEMORY_MODEL overrides the code's memory model") {
 }
 
 TEST_CASE("LOCKSTEP_FAILURE_DIR writes failures where CI collects them") {
-    const auto dir = std::filesystem::temp_directory_path() / "lockstep-test-environment";
+    const auto dir = std::filesystem::temp_directory_path() / unique_name("lockstep-test-environment");
     std::filesystem::remove_all(dir);
     const environment_guard failures("LOCKSTEP_FAILURE_DIR", dir.c_str());
     lockstep::options o;

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <unistd.h>  // getpid
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -18,6 +20,9 @@
 #include "progress.hpp"
 
 namespace {
+
+// Per process: two checkouts' test runs on one machine must not share a file.
+std::string unique_name(std::string_view base) { return std::string(base) + "-" + std::to_string(::getpid()); }
 
 using lockstep::models::find;
 
@@ -59,7 +64,7 @@ lockstep::model odd_model() {
 } // namespace
 
 TEST_CASE("--junit writes one testcase per model, a failure for each unexpected verdict") {
-    const auto file = std::filesystem::temp_directory_path() / "lockstep-test-junit.xml";
+    const auto file = std::filesystem::temp_directory_path() / (unique_name("lockstep-test-junit") + ".xml");
     std::filesystem::remove(file);
     const lockstep::model models[] = {find("s08_ab_ba_deadlock"), find("s02_with_lock"), odd_model()};
     const auto r = run(models, {"/opt/ci/my-models", "--junit", file.c_str()});
@@ -101,7 +106,7 @@ TEST_CASE("the runner names the binary it runs as, in usage, errors and replay l
 }
 
 TEST_CASE("failure files of different binaries and models do not overwrite each other") {
-    const auto dir = std::filesystem::temp_directory_path() / "lockstep-test-failure-files";
+    const auto dir = std::filesystem::temp_directory_path() / unique_name("lockstep-test-failure-files");
     std::filesystem::remove_all(dir);
     const auto r = run(lockstep::models::catalog(),
                        {"lockstep-models", "--failures-dir", dir.c_str(), "s08_ab_ba_deadlock", "s01_lost_update"});
