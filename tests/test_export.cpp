@@ -182,9 +182,9 @@ TEST_CASE("failures are written as report, JSON and swimlanes; the runner prints
         text << in.rdbuf();
         return text.str();
     };
-    CHECK(read(dir / "exported.txt") == r.failure->report());
-    CHECK(read(dir / "exported.json") == lockstep::to_json(*r.failure));
-    CHECK(read(dir / "exported.html") == lockstep::to_swimlanes(*r.failure));
+    CHECK(read(dir / "lockstep-tests.exported.txt") == r.failure->report());
+    CHECK(read(dir / "lockstep-tests.exported.json") == lockstep::to_json(*r.failure));
+    CHECK(read(dir / "lockstep-tests.exported.html") == lockstep::to_swimlanes(*r.failure));
     std::filesystem::remove_all(dir);
 
     const auto found = lockstep::run_model(find("s08_ab_ba_deadlock"), {}, false);

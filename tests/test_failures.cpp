@@ -168,7 +168,7 @@ TEST_CASE("failure reports are written to options.failure_dir") {
     o.name = "written";
     const auto r = run([] { LOCKSTEP_ASSERT(false); }, o);
     REQUIRE(r.failure);
-    std::ifstream in(dir / "written.txt");
+    std::ifstream in(dir / "lockstep-tests.written.txt");  // the binary, then the model
     std::stringstream text;
     text << in.rdbuf();
     CHECK(text.str() == r.failure->report());

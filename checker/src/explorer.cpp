@@ -7,6 +7,7 @@
 
 #include <lockstep/explore.hpp>
 
+#include "environment.hpp"
 #include "execution.hpp"
 #include "failures.hpp"
 #include "leak_bound.hpp"
@@ -47,6 +48,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
         leaks.before_execution();
         ex.run(model, strategy);
         ++r.executions;
+        if (opts.progress) opts.progress(r.executions, budget);
         r.steps += ex.events().size();
         if (ex.redundant()) ++r.redundant_executions;
         for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
@@ -116,6 +118,10 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
             round.max_executions = opts.max_executions - total.executions;
         }
         round.strategy = strategy::dfs;
+        if (opts.progress)  // counted over all rounds
+            round.progress = [&](std::uint64_t n, std::uint64_t) {
+                opts.progress(total.executions + n, opts.max_executions);
+            };
         auto bounded = make_dfs(bound);
         result r = run(model, round, *bounded, opts.max_steps, true);
         total.executions += r.executions;
@@ -148,6 +154,7 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
 result explore(std::function<void()> model, options opts) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    apply_environment(opts);  // LOCKSTEP_* variables win over the code: CI's knobs
     check_options(opts, false);
     if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
         return run_iterative(model, opts);

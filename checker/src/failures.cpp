@@ -1,6 +1,10 @@
 #include "failures.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>  // program_invocation_short_name
+#include <cstdint>
+#include <cstdlib>  // getprogname
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +18,12 @@
 
 namespace lockstep::detail {
 namespace {
+
+std::uint32_t fnv1a(std::string_view text) {
+    std::uint32_t h = 2166136261u;
+    for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+}
 
 bool same_event(const event& a, const event& b) {
     return a.thread == b.thread && a.op.kind == b.op.kind && a.op.object == b.op.object &&
@@ -29,7 +39,29 @@ std::string describe_event(const execution& ex, std::span<const event> events, s
     return text;
 }
 
+// The running program: argv[0]'s basename.
+std::string program_name() {
+#if defined(__GLIBC__)
+    return program_invocation_short_name;
+#elif defined(__APPLE__) || defined(__FreeBSD__)
+    return getprogname();
+#else
+    return "lockstep";
+#endif
+}
+
 } // namespace
+
+std::string failure_file_name(std::string_view model, std::string_view token) {
+    // An unnamed model (a doctest test calling explore) is told apart by its
+    // token, so two failing tests of one binary keep both reports.
+    std::string file = fmt::format("{}.{}", program_name(),
+                                   model.empty() ? fmt::format("model-{:08x}", fnv1a(token)) : std::string(model));
+    // Only characters every file system and shell takes as they are.
+    for (char& c : file)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+    return file;
+}
 
 failure make_failure(const execution& ex, const options& opts) {
     const failure_record& rec = *ex.failure();
@@ -144,9 +176,7 @@ std::optional<std::string> write_failure_file(const failure& f, const options& o
     if (opts.failure_dir.empty()) return std::nullopt;
     std::error_code ec;
     std::filesystem::create_directories(opts.failure_dir, ec);
-    std::string file = opts.name.empty() ? std::string("model") : opts.name;
-    for (char& c : file)
-        if (c == '/' || c == ' ') c = '_';
+    std::string file = failure_file_name(opts.name, f.token);
     const std::filesystem::path base = std::filesystem::path(opts.failure_dir) / file;
     std::string failed;
     const auto write = [&](const std::string& path, const std::string& text) {

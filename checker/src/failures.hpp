@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <lockstep/options.hpp>
 #include <lockstep/result.hpp>
@@ -28,9 +29,14 @@ bool verify(const std::function<void()>& model, execution& ex, failure& f, const
 failure joined_inversion(const std::function<void()>& model, execution& ex, const std::string& token,
                          const options& opts);
 
-// The report, and the same failure as JSON and as swimlanes, in opts.failure_dir.
-// What went wrong writing the files, if anything.
+// The report, and the same failure as JSON and as swimlanes, in opts.failure_dir,
+// as <failure_file_name>.txt, .json and .html. What went wrong writing them, if anything.
 std::optional<std::string> write_failure_file(const failure& f, const options& opts);
+
+// "<program>.<model>" (program: argv[0]'s basename), or "<program>.model-<hash of
+// the token>" for an unnamed model: the failures of different binaries and models
+// sharing one directory (a CI job's LOCKSTEP_FAILURE_DIR) never overwrite each other.
+std::string failure_file_name(std::string_view model, std::string_view token);
 
 // A lock-order inversion held back until the exploration found nothing worse:
 // a warning (options.lock_order) or the result's failure.

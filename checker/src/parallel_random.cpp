@@ -65,6 +65,10 @@ public:
                 strategy->next_execution();
                 ex.run(model_, *strategy);
                 ++out.r.executions;
+                if (opts_.progress) {  // all workers count; one reports, so the callback never runs twice at once
+                    const std::uint64_t done = done_.fetch_add(1, std::memory_order_relaxed) + 1;
+                    if (w == 0) opts_.progress(done, budget_);
+                }
                 out.r.steps += ex.events().size();
                 for (const auto& [name, value] : ex.observed()) ++out.r.outcomes[name][value];
                 const bool inverted = ex.failure() && ex.failure()->kind == failure_kind::lock_order_inversion;
@@ -114,6 +118,7 @@ private:
     std::uint64_t budget_;
     unsigned workers_;
     std::atomic<std::uint64_t> stop_at_{std::numeric_limits<std::uint64_t>::max()};
+    std::atomic<std::uint64_t> done_{0};  // executions run by all workers, for opts.progress
 };
 
 } // namespace

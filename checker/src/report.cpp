@@ -228,7 +228,8 @@ std::string where(std::source_location loc) {
 
 std::string replay_line(std::string_view token, const options& opts) {
     if (!opts.replay_command.empty()) return fmt::format("replay: {} {}", opts.replay_command, token);
-    return fmt::format("replay: lockstep::replay(model, \"{}\")", token);
+    return fmt::format("replay: lockstep::replay(model, \"{0}\"), or run this test again with LOCKSTEP_REPLAY={0}",
+                       token);
 }
 
 std::string render_trace(const execution& ex, std::size_t steps) { return interleaving(ex, steps); }

@@ -2,9 +2,13 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <fstream>
+#include <iostream>
 #include <sstream>
 #include <ostream>
 #include <string_view>
+
+#include <unistd.h>  // isatty
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -13,12 +17,19 @@
 #include <lockstep/export.hpp>
 #include <lockstep/model.hpp>
 
+#include "junit.hpp"
+#include "progress.hpp"
+
 namespace lockstep {
 namespace {
 
-constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or scenario ...]
-  Runs the models (all by default) and prints a table of verdicts.
+// Follows "usage: <program>".
+constexpr std::string_view usage = R"( [options] [model or scenario ...]
+  Runs the models (all by default) and prints a table of verdicts; exits 0 when
+  every verdict is the expected one.
   --list                      list the models and their expected verdicts
+  --list-names                one line per model: its name, a tab, its expected verdict
+                              (what lockstep_discover_models reads)
   --strategy dfs|dpor|random|pct
                               override each model's own strategy
   --seed N                    seed for random and pct (default 0)
@@ -35,12 +46,30 @@ constexpr std::string_view usage = R"(usage: lockstep-models [options] [model or
   --details                   after the table, print every model's full result
   --markdown                  print the table as Markdown
   --readme                    print the README table: scenario, verdict, executions, finding
-  --failures-dir DIR          where failure reports are written (default lockstep-failures)
+  --failures-dir DIR          where failure reports are written (default lockstep-failures), as
+                              <program>.<model>.txt, .json and .html
+  --junit FILE                also write the verdicts as JUnit XML, one testcase per model
+  --progress                  show progress on stderr (the default when it is a terminal)
+  --progress-every SECONDS    a progress line every SECONDS (default 10; on a terminal the line
+                              is redrawn from 1 s on)
   --replay MODEL TOKEN        replay one failure of MODEL and print its full report
   --format text|json|html     how --replay prints it: the report, JSON, or an HTML page of
                               swimlanes (one column per thread); failures found by a run are
                               written in all three to the failures directory
+Environment (wins over the options above and the models' own settings):
+  LOCKSTEP_STRATEGY, LOCKSTEP_SEED, LOCKSTEP_MAX_EXECUTIONS, LOCKSTEP_PREEMPTION_BOUND,
+  LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc), LOCKSTEP_FAILURE_DIR
 )";
+
+// argv[0]'s basename: usage text and replay lines name the binary that runs.
+std::string program_of(int argc, const char* const* argv) {
+    if (argc < 1 || argv[0] == nullptr || *argv[0] == '\0') return "lockstep-models";
+    const std::string_view path = argv[0];
+    return std::string(path.substr(path.find_last_of('/') + 1));
+}
+
+// Whether `err` is the process's stderr and that is a terminal.
+bool is_terminal(const std::ostream& err) { return &err == &std::cerr && ::isatty(STDERR_FILENO) == 1; }
 
 bool is_exhaustive(strategy s) { return s == strategy::dfs || s == strategy::dpor; }
 
@@ -115,6 +144,26 @@ std::string readme_table(const Rows& rows) {
     return out;
 }
 
+// One model's <testcase>: a failure when the verdict is not the expected one,
+// with the report (which ends with the replay line); an expected failure keeps
+// its replay line in system-out.
+detail::junit_case junit_case_of(const model& m, const result& r, const verdict& v, std::string_view program) {
+    detail::junit_case c;
+    c.name = m.name;
+    c.seconds = r.seconds;
+    const std::string replay =
+        r.failure ? fmt::format("replay: {} --replay {} {}\n", program, m.name, r.failure->token) : std::string();
+    if (!v.as_expected) {
+        c.failure_message = r.failure ? fmt::format("{}: {}", v.problem, r.failure->message) : v.problem;
+        c.failure_type = v.actual;
+        c.failure_text = r.failure ? r.failure->report() : r.describe();
+        if (r.failure && c.failure_text.find(replay) == std::string::npos) c.failure_text += replay;
+    } else if (r.failure) {
+        c.system_out = fmt::format("{} as expected: {}\n{}", v.actual, r.failure->message, replay);
+    }
+    return c;
+}
+
 } // namespace
 
 verdict judge(const model& m, const result& r) {
@@ -146,7 +195,7 @@ verdict judge(const model& m, const result& r) {
     return v;
 }
 
-result run_model(const model& m, const options& overrides, bool strategy_given) {
+result run_model(const model& m, const options& overrides, bool strategy_given, std::string_view program) {
     options o = m.settings;
     if (strategy_given) o.strategy = overrides.strategy;
     o.seed = overrides.seed;
@@ -158,16 +207,22 @@ result run_model(const model& m, const options& overrides, bool strategy_given) 
     o.workers = overrides.workers;
     o.step_time_limit = overrides.step_time_limit;
     o.name = m.name;
-    o.replay_command = "lockstep-models --replay " + m.name;
+    o.replay_command = fmt::format("{} --replay {}", program, m.name);
     o.failure_dir = overrides.failure_dir;
+    o.progress = overrides.progress;
     return explore(m.body, o);
 }
 
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
                std::ostream& err) {
+    const std::string program = program_of(argc, argv);
     options overrides;
     overrides.failure_dir = "lockstep-failures";
-    bool strategy_given = false, details = false, markdown = false, list = false, readme = false;
+    bool strategy_given = false, details = false, markdown = false, list = false, readme = false, names = false;
+    const bool terminal = is_terminal(err);
+    bool progress = terminal;
+    double progress_every = terminal ? 1 : 10;  // a redrawn line can come early; a log's lines should not
+    std::optional<std::string> junit;
     std::vector<std::string_view> wanted;
     std::optional<std::pair<std::string_view, std::string_view>> replay_request;  // model, token
     std::string_view format = "text";
@@ -187,17 +242,39 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             const auto v = value();
             const auto n = v ? parse_number(*v) : std::nullopt;
             if (!n) {
-                err << fmt::format("lockstep-models: {} needs a number\n", arg);
+                err << fmt::format("{}: {} needs a number\n", program, arg);
                 return false;
             }
             into = *n;
             return true;
         };
         if (arg == "--help" || arg == "-h") {
-            out << usage;
+            out << "usage: " << program << usage;
             return 0;
         } else if (arg == "--list") {
             list = true;
+        } else if (arg == "--list-names") {
+            names = true;
+        } else if (arg == "--progress") {
+            progress = true;
+        } else if (arg == "--progress-every") {
+            const auto v = value();
+            double seconds = 0;
+            const auto [end, ec] = v ? std::from_chars(v->data(), v->data() + v->size(), seconds)
+                                     : std::from_chars_result{nullptr, std::errc::invalid_argument};
+            if (ec != std::errc() || end != v->data() + v->size() || !(seconds > 0)) {
+                err << fmt::format("{}: --progress-every needs a number of seconds above 0\n", program);
+                return 2;
+            }
+            progress = true;
+            progress_every = seconds;
+        } else if (arg == "--junit") {
+            const auto v = value();
+            if (!v) {
+                err << fmt::format("{}: --junit needs a file name\n", program);
+                return 2;
+            }
+            junit = std::string(*v);
         } else if (arg == "--details") {
             details = true;
         } else if (arg == "--markdown") {
@@ -208,7 +285,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             const auto v = value();
             const auto s = v ? parse_strategy(*v) : std::nullopt;
             if (!s) {
-                err << "lockstep-models: --strategy takes dfs, dpor, random or pct\n";
+                err << fmt::format("{}: --strategy takes dfs, dpor, random or pct\n", program);
                 return 2;
             }
             overrides.strategy = *s;
@@ -236,7 +313,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         } else if (arg == "--failures-dir") {
             const auto v = value();
             if (!v) {
-                err << "lockstep-models: --failures-dir needs a directory\n";
+                err << fmt::format("{}: --failures-dir needs a directory\n", program);
                 return 2;
             }
             overrides.failure_dir = std::string(*v);
@@ -244,19 +321,19 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             const auto name = value();
             const auto token = value();
             if (!name || !token) {
-                err << "lockstep-models: --replay needs a model name and a token\n";
+                err << fmt::format("{}: --replay needs a model name and a token\n", program);
                 return 2;
             }
             replay_request = {*name, *token};
         } else if (arg == "--format") {
             const auto v = value();
             if (!v || (*v != "text" && *v != "json" && *v != "html")) {
-                err << "lockstep-models: --format takes text, json or html\n";
+                err << fmt::format("{}: --format takes text, json or html\n", program);
                 return 2;
             }
             format = *v;
         } else if (arg.starts_with("-")) {
-            err << fmt::format("lockstep-models: unknown option {}\n{}", arg, usage);
+            err << fmt::format("{0}: unknown option {1}\nusage: {0}{2}", program, arg, usage);
             return 2;
         } else {
             wanted.push_back(arg);
@@ -267,12 +344,12 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         const auto [name, token] = *replay_request;
         const model* m = find(name);
         if (m == nullptr) {
-            err << fmt::format("lockstep-models: no model named '{}' (--list shows them)\n", name);
+            err << fmt::format("{}: no model named '{}' (--list shows them)\n", program, name);
             return 2;
         }
         options o = m->settings;
         o.name = m->name;
-        o.replay_command = "lockstep-models --replay " + m->name;
+        o.replay_command = fmt::format("{} --replay {}", program, m->name);
         try {
             const result r = replay(m->body, token, o);
             if (!r.failure) out << "the replayed execution did not fail\n";
@@ -281,7 +358,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             else out << r.failure->report();
             return r.failure ? 1 : 0;
         } catch (const token_error& e) {
-            err << "lockstep-models: " << e.what() << "\n";
+            err << program << ": " << e.what() << "\n";
             return 2;
         }
     }
@@ -293,13 +370,17 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             selected.push_back(&m);
     for (std::string_view w : wanted)
         if (std::none_of(models.begin(), models.end(), [&](const model& m) { return m.name == w || m.scenario == w; })) {
-            err << fmt::format("lockstep-models: no model or scenario '{}' (--list shows them)\n", w);
+            err << fmt::format("{}: no model or scenario '{}' (--list shows them)\n", program, w);
             return 2;
         }
 
     if (list) {
         for (const model* m : selected)
             out << fmt::format("{:<4} {:<34} {:<20} {}\n", m->scenario, m->name, expected_text(*m), m->summary);
+        return 0;
+    }
+    if (names) {
+        for (const model* m : selected) out << fmt::format("{}\t{}\n", m->name, expected_text(*m));
         return 0;
     }
 
@@ -309,19 +390,38 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         verdict v;
     };
     std::vector<row> rows;
+    std::vector<detail::junit_case> cases;
     std::size_t mismatches = 0;
+    detail::progress_meter meter(err, terminal, std::chrono::duration<double>(progress_every));
+    if (progress) overrides.progress = [&](std::uint64_t n, std::uint64_t budget) { meter.update(n, budget); };
     for (const model* m : selected) {
         result r;
+        meter.start(m->name);
         try {
-            r = run_model(*m, overrides, strategy_given);
+            r = run_model(*m, overrides, strategy_given, program);
         } catch (const std::exception& e) {
-            err << fmt::format("lockstep-models: {}: {}\n", m->name, e.what());
+            meter.finish();
+            err << fmt::format("{}: {}: {}\n", program, m->name, e.what());
+            detail::junit_case c;
+            c.name = m->name;
+            c.error_message = e.what();
+            cases.push_back(std::move(c));
             ++mismatches;
             continue;
         }
+        meter.finish();
         verdict v = judge(*m, r);
         if (!v.as_expected) ++mismatches;
+        cases.push_back(junit_case_of(*m, r, v, program));
         rows.push_back({m, std::move(r), std::move(v)});
+    }
+    if (junit) {
+        std::ofstream file(*junit);
+        file << detail::to_junit(program, cases);
+        if (!file.flush()) {
+            err << fmt::format("{}: cannot write the JUnit file {}\n", program, *junit);
+            return 2;
+        }
     }
 
     if (readme) {
@@ -357,7 +457,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
     for (const row& x : rows) {
         if (!x.r.failure) continue;
         if (std::exchange(first_failure, false)) out << "\n";
-        out << fmt::format("replay {}: lockstep-models --replay {} {}\n", x.m->name, x.m->name, x.r.failure->token);
+        out << fmt::format("replay {}: {} --replay {} {}\n", x.m->name, program, x.m->name, x.r.failure->token);
     }
     for (const row& x : rows)
         if (!x.v.as_expected) out << fmt::format("\n{}: {}\n", x.m->name, x.v.problem);

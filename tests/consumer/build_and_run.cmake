@@ -5,6 +5,7 @@
 #   CXX               the user's compiler (optional)
 #   WERROR            ON: ask for lockstep's -Werror (our CI's check of the library);
 #                     unset: the user's default, which must not turn warnings into errors
+#   CTEST             the ctest that runs the user's models (lockstep_discover_models)
 file(REMOVE_RECURSE ${WORK})
 set(args -DCMAKE_BUILD_TYPE=${BUILD_TYPE})
 if(CXX)
@@ -50,4 +51,30 @@ endif()
 execute_process(COMMAND ${WORK}/build/consumer RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "the user's model did not find the deadlock")
+endif()
+
+# lockstep_discover_models made one test per model, labelled with its expected
+# verdict, that passes exactly when the model's verdict is the expected one.
+execute_process(COMMAND ${CTEST} --test-dir ${WORK}/build -N OUTPUT_VARIABLE listed RESULT_VARIABLE rc)
+foreach(test consumer.one_order consumer.ab_ba_deadlock consumer.wrong_expectation)
+  if(NOT listed MATCHES "Test +#[0-9]+: ${test}\n")
+    message(FATAL_ERROR "lockstep_discover_models did not register ${test}:\n${listed}")
+  endif()
+endforeach()
+if(NOT listed MATCHES "Total Tests: 3\n")
+  message(FATAL_ERROR "lockstep_discover_models registered other tests than the three models:\n${listed}")
+endif()
+execute_process(COMMAND ${CTEST} --test-dir ${WORK}/build -N -L expect_fail_deadlock OUTPUT_VARIABLE labelled)
+if(NOT labelled MATCHES "consumer.ab_ba_deadlock" OR NOT labelled MATCHES "Total Tests: 1\n")
+  message(FATAL_ERROR "the expected deadlock is not the one test labelled expect_fail_deadlock:\n${labelled}")
+endif()
+execute_process(COMMAND ${CTEST} --test-dir ${WORK}/build -E wrong_expectation --output-on-failure
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(rc)
+  message(FATAL_ERROR "the models whose verdicts are as expected failed under ctest:\n${out}")
+endif()
+execute_process(COMMAND ${CTEST} --test-dir ${WORK}/build -R wrong_expectation
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+if(NOT rc)
+  message(FATAL_ERROR "a model that deadlocks but is expected to pass passed under ctest:\n${out}")
 endif()

@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,11 +37,14 @@ struct verdict {
 // PASS under an exhaustive strategy, and the expected outcome sets.
 verdict judge(const model& m, const result& r);
 
-// Runs a model with its own settings overridden by the runner's options.
-result run_model(const model& m, const options& overrides, bool strategy_given);
+// Runs a model with its own settings overridden by the runner's options; the
+// replay line of its report names `program`.
+result run_model(const model& m, const options& overrides, bool strategy_given,
+                 std::string_view program = "lockstep-models");
 
 // The command-line runner: lists, runs and replays models. Returns the exit code:
 // non-zero when a verdict differs from its expectation or the arguments are bad.
+// argv[0]'s basename names the program in its usage text and replay lines.
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
                std::ostream& err);
 

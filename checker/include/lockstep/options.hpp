@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace lockstep {
@@ -74,10 +75,15 @@ struct options {
     // appended. Empty: the line shows lockstep::replay(model, "<token>").
     std::string replay_command;
     // When set, each failure's report (with its token) is also written to
-    // <failure_dir>/<name>.txt, so a CI log that swallows output does not lose it.
+    // <failure_dir>/<program>.<name>.txt (and .json, .html; an unnamed model is
+    // "model-" and a hash of the token), so a CI log that swallows output does not lose it.
     std::string failure_dir;
     // The token followed by strategy::replay.
     std::string token;
+    // When set, called after each execution with the executions run so far and
+    // the budget (0 when none is known: dfs or dpor without max_executions), for
+    // a progress display; with several workers, from one worker thread.
+    std::function<void(std::uint64_t executions, std::uint64_t budget)> progress;
 };
 
 } // namespace lockstep

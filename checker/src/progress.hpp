@@ -1,0 +1,42 @@
+#pragma once
+// The runner's progress display for long runs: executions, rate, elapsed time
+// and, when the budget is known, an estimate of the time left. On a terminal it
+// redraws one line in place; elsewhere (a CI log) it prints a line now and then.
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace lockstep::detail {
+
+class progress_meter {
+public:
+    using clock = std::chrono::steady_clock;
+
+    // tty: redraw in place, first after `every` and then four times as often;
+    // otherwise one line per `every`.
+    progress_meter(std::ostream& out, bool tty, std::chrono::duration<double> every);
+
+    void start(std::string_view model, clock::time_point now = clock::now());
+    // After each execution (options::progress); prints when it is time to.
+    void update(std::uint64_t executions, std::uint64_t budget, clock::time_point now = clock::now());
+    // The model is done: a terminal's line is cleared.
+    void finish();
+
+    // "s02: 1200 executions (12% of 10000), 600/s, 2.0 s elapsed, about 15 s left"
+    static std::string line(std::string_view model, std::uint64_t executions, std::uint64_t budget, double elapsed);
+
+private:
+    std::ostream& out_;
+    bool tty_;
+    std::chrono::duration<double> every_;
+    std::string model_;
+    clock::time_point started_{}, next_{};
+    bool drawn_ = false;
+};
+
+// "0.4 s", "12 s", "3 min 04 s", "2 h 05 min"
+std::string format_duration(double seconds);
+
+} // namespace lockstep::detail
