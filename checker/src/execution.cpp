@@ -169,6 +169,7 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     objects_[t.object].thread = id;
     t.parent = no_thread;
     t.pending = {};
+    t.offered = {id, &t.pending};
     t.ready = {};
     t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
     t.locks_held = 0;
@@ -453,6 +454,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     self.ready = ready;
     self.deadline = deadline;
     self.timed_out = deadline <= now_;
+    describe_pending(current_);
     if (counts_contention(op.kind) && !ready.ready()) ++objects_[op.object].contended;
     if (self.priming) {
         self.priming = false;
@@ -485,17 +487,25 @@ std::optional<std::int64_t> execution::last_value() const {
     return events_[last_step_].value;
 }
 
+// Most of a choice is known when the thread reaches its scheduling point
+// (describe_pending); only whether time alone lets it move is not.
 choice execution::offer(thread_id t) const {
     const thread_state& th = *threads_[t];
+    choice c = th.offered;
+    c.by_time = c.deadline != no_deadline && th.timed_out && !th.ready.ready();
+    return c;
+}
+
+void execution::describe_pending(thread_id t) {
+    thread_state& th = *threads_[t];
     const operation& op = th.pending;
-    choice c{t, &th.pending};
+    choice& c = th.offered;
+    c = {t, &th.pending};
     if (op.object != no_object && op.object < object_count_) {
         c.target = objects_[op.object].kind;
         if (op.kind == op_kind::spawn) c.spawns = objects_[op.object].thread;
     }
     c.deadline = th.deadline;
-    c.by_time = th.deadline != no_deadline && th.timed_out && !th.ready.ready();
-    return c;
 }
 
 void execution::report_end() {
@@ -633,17 +643,30 @@ std::size_t execution::decide(std::size_t n) {
     return value;
 }
 
-void execution::access_var(object_id var, bool write, std::source_location where) {
+namespace {
+std::string_view verb(var_op op) {
+    switch (op) {
+    case var_op::read: return "reads";
+    case var_op::write: return "writes";
+    case var_op::construct: return "constructs";
+    case var_op::destroy: return "destroys";
+    }
+    return "touches";
+}
+} // namespace
+
+void execution::access_var(object_id var, var_op op, std::source_location where) {
+    const bool write = op != var_op::read;
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (!detect_races_) return;
     if (!hb_.active()) start_clocks();
-    if (auto other = hb_.on_access(var, {current_, write, where, events_.size(), 0})) {
+    if (auto other = hb_.on_access(var, {current_, write, op, where, events_.size(), 0})) {
         fail(failure_kind::data_race,
-             fmt::format("data race on {}: {} {}s it at {} (step {}), and {} {} it at {} (step {}); neither "
+             fmt::format("data race on {}: {} {} it at {} (step {}), and {} {} it at {} (step {}); neither "
                          "happens before the other",
-                         object_label(var), thread_label(other->thread), other->write ? "write" : "read",
-                         lockstep::detail::where(other->where), other->step, thread_label(current_), write ? "writes" : "reads",
+                         object_label(var), thread_label(other->thread), verb(other->op),
+                         lockstep::detail::where(other->where), other->step, thread_label(current_), verb(op),
                          lockstep::detail::where(where), events_.size()),
              where);
     }
@@ -840,9 +863,10 @@ void synchronize(object_id object, unsigned slot, sync effect) {
     execution& ex = active("a primitive");
     ex.synchronize(ex.index(object), slot, effect);
 }
-void access_var(object_id var, bool write, std::source_location where) {
+void access_var(object_id var, var_op op, std::source_location where) {
+    if (op == var_op::destroy && running == nullptr) return;  // a var outliving its model
     execution& ex = active("lockstep::var");
-    ex.access_var(ex.index(var, where), write, where);
+    ex.access_var(ex.index(var, where), op, where);
 }
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
 

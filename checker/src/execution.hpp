@@ -57,6 +57,7 @@ struct thread_state {
     bool blocked = false;  // at the end of a failed execution: its pending operation could not proceed
     bool timed_out = false;           // its timed wait reached its deadline: it may move (and time out)
     std::int64_t deadline = no_deadline;  // logical time at which its pending timed wait times out
+    choice offered{};                     // its pending step as strategies see it (but by_time)
     std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
     std::vector<held_lock> shared_held;  // locks it holds in shared mode
@@ -153,7 +154,7 @@ public:
     void observe(std::string_view name, std::string value);
 
     // Plain data: logs the access and checks it against happens-before.
-    void access_var(object_id var, bool write, std::source_location where);
+    void access_var(object_id var, var_op op, std::source_location where);
     void synchronize(object_id object, unsigned slot, sync effect);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
@@ -232,6 +233,7 @@ private:
     void track(std::size_t event_index);  // happens-before of one logged step
     [[noreturn]] void livelock();
     choice offer(thread_id t) const;       // thread t's pending step, as a strategy sees it
+    void describe_pending(thread_id t);
     std::optional<std::int64_t> last_value() const;
     void report_end();                     // tells the strategy how the execution ended
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <lockstep/detail/operation.hpp>
+#include <lockstep/detail/runtime.hpp>
 
 namespace lockstep::detail {
 
@@ -41,6 +42,7 @@ private:
 struct var_access {
     thread_id thread = no_thread;
     bool write = false;
+    var_op op = var_op::read;  // how, for the report
     std::source_location where{};
     std::size_t step = 0;
     std::uint32_t epoch = 0;  // the thread's own clock component at the access; 0 = none

@@ -21,29 +21,37 @@ struct located {
     located(T v, std::source_location loc = std::source_location::current()) : value(std::move(v)), where(loc) {}
 };
 
+// Construction and destruction are writes: a slot constructed (or placement-new'd)
+// by one thread while another reads it races like any write.
 template <class T>
 class var {
 public:
-    explicit var(T initial = T{}, std::string_view name = {},
+    // Not explicit, so arrays and std::array of vars can be value-initialized.
+    var(std::source_location created = std::source_location::current()) : var(T{}, {}, created) {}
+    explicit var(T initial, std::string_view name = {},
                  std::source_location created = std::source_location::current())
-        : id_(detail::add_object(detail::object_kind::var, name, created)), value_(std::move(initial)) {}
+        : id_(detail::add_object(detail::object_kind::var, name, created)), value_(std::move(initial)),
+          created_(created) {
+        detail::access_var(id_, detail::var_op::construct, created);
+    }
+    ~var() { detail::access_var(id_, detail::var_op::destroy, created_); }
     var(const var&) = delete;
     var& operator=(const var&) = delete;
 
     const T& get(std::source_location where = std::source_location::current()) const {
-        detail::access_var(id_, false, where);
+        detail::access_var(id_, detail::var_op::read, where);
         return value_;
     }
     void set(T v, std::source_location where = std::source_location::current()) {
-        detail::access_var(id_, true, where);
+        detail::access_var(id_, detail::var_op::write, where);
         value_ = std::move(v);
     }
     // Read, modify and write back, as `counter += 1` does: a read and a write.
     template <class F>
     void update(F&& f, std::source_location where = std::source_location::current()) {
-        detail::access_var(id_, false, where);
+        detail::access_var(id_, detail::var_op::read, where);
         T next = f(value_);
-        detail::access_var(id_, true, where);
+        detail::access_var(id_, detail::var_op::write, where);
         value_ = std::move(next);
     }
 
@@ -75,6 +83,7 @@ public:
 private:
     detail::object_id id_;
     T value_;
+    std::source_location created_;
 };
 
 } // namespace lockstep

@@ -92,8 +92,10 @@ std::size_t decide(std::size_t n);
 void observe(std::string_view name, std::string value);
 
 // A read or write of plain shared data (lockstep::var): not a scheduling point;
-// checked against happens-before, a race is a data_race failure.
-void access_var(object_id var, bool write, std::source_location where);
+// checked against happens-before, a race is a data_race failure. Construction
+// and destruction are writes (destruction outside a model is ignored).
+enum class var_op : std::uint8_t { read, write, construct, destroy };
+void access_var(object_id var, var_op op, std::source_location where);
 
 // Atomics. The memory model (options.memory_model) decides which store a load
 // reads and where a store goes in modification order; values travel as the
