@@ -80,13 +80,22 @@ TEST_CASE("robust: a SIGSEGV that is not a guard-page hit goes to the program's 
     CHECK(out.exited(0));
 }
 
+// AddressSanitizer owns SIGSEGV (it reports and exits with 1 instead of dying by
+// the signal), reports exit()'s leaks (changing its exit code), and its
+// allocator does not feed mallinfo2, which the leak bound reads.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool under_asan = true;
+#else
+constexpr bool under_asan = false;
+#endif
+
 TEST_CASE("robust: a crash in a model prints one line naming the model, execution, thread and last step") {
     SUBCASE("a null dereference") {
         const auto out = run_in_child([] {
             (void)lockstep::explore(lockstep::testing::null_dereference_in_thread, named("nullptr-model"));
             return 0;
         });
-        CHECK(out.killed_by(SIGSEGV));
+        if (!under_asan) CHECK(out.killed_by(SIGSEGV));
         CHECK(contains(out.errors, "lockstep: crash (SIGSEGV) in model nullptr-model, execution 1, thread T1, after "
                                    "step "));
         CHECK(contains(out.errors, " at tests/misbehaving_models.hpp:"));
@@ -113,7 +122,7 @@ TEST_CASE("robust: a crash in a model prints one line naming the model, executio
             return 0;
         });
         CAPTURE(out.errors);
-        CHECK(out.exited(3));
+        if (!under_asan) CHECK(out.exited(3));
         CHECK(contains(out.errors, "lockstep: exit(3) called in model exit-model, execution 1, thread T1"));
     }
 }
@@ -158,6 +167,7 @@ TEST_CASE("robust: a hang that does not replay is not blamed on the model") {
 }
 
 TEST_CASE("robust: stop_on_failure = false stops with a clear message when failing executions leak too much") {
+    if (under_asan) return;  // no mallinfo2 figures under ASan: the bound cannot measure
     lockstep::options o;
     o.strategy = lockstep::strategy::random;
     o.max_executions = 400;
