@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "token_error_of.hpp"
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -13,14 +14,7 @@ namespace {
 
 using lockstep::models::find;
 
-std::string token_error_of(const std::function<void()>& model, std::string_view token) {
-    try {
-        (void)lockstep::replay(model, token);
-    } catch (const lockstep::token_error& e) {
-        return e.what();
-    }
-    return "no error";
-}
+using lockstep::testing::token_error_of;
 
 } // namespace
 

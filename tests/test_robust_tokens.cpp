@@ -6,6 +6,7 @@
 #include <new>
 #include <string>
 
+#include "token_error_of.hpp"
 #include <lockstep/lockstep.hpp>
 
 #include "../checker/src/token.hpp"
@@ -20,14 +21,7 @@ namespace {
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
-std::string token_error_of(const std::function<void()>& model, std::string_view token) {
-    try {
-        (void)lockstep::replay(model, token);
-    } catch (const lockstep::token_error& e) {
-        return e.what();
-    }
-    return "no error";
-}
+using lockstep::testing::token_error_of;
 
 } // namespace
 
