@@ -71,6 +71,8 @@ std::string_view name(instr_kind k) {
     case instr_kind::check: return "check";
     case instr_kind::sleep: return "sleep";
     case instr_kind::timed_lock: return "timed_lock";
+    case instr_kind::read_plain: return "read_plain";
+    case instr_kind::write_plain: return "write_plain";
     }
     return "?";
 }
@@ -140,6 +142,38 @@ program generate_program(std::uint64_t seed) {
                 i.order = std::max(0, orders.below(6) - 2);  // half of them relaxed
                 i.fence = orders.below(5) == 0 ? 1 + orders.below(2) : 0;
             }
+    }
+    return p;
+}
+
+program generate_shared_data_program(std::uint64_t seed) {
+    rng r(seed * 6007 + 29);
+    program p;
+    p.seed = seed;
+    p.semaphore_initial = r.below(2);
+    const int threads = 2 + r.below(2);
+    const int budget = threads == 2 ? 7 : 4;
+    int total = 0;
+    p.threads.resize(static_cast<std::size_t>(threads));
+    for (auto& code : p.threads) {
+        const int ops = 2 + r.below(3);
+        for (int k = 0; k < ops; ++k) {
+            instr i;
+            const int pick = r.below(20);
+            if (pick < 5) i = {instr_kind::read_plain, r.below(2), 0};
+            else if (pick < 10) i = {instr_kind::write_plain, r.below(2), 1 + r.below(2)};
+            else if (pick < 12) i = {instr_kind::lock_increment, r.below(2), 0};
+            else if (pick < 14) i = {instr_kind::load, r.below(2), 0};
+            else if (pick < 16) i = {instr_kind::store, r.below(2), 1 + r.below(2)};
+            else if (pick < 17) i = {instr_kind::fetch_add, r.below(2), 0};
+            else if (pick < 18) i = {instr_kind::release, 0, 0};
+            else if (pick < 19) i = {instr_kind::try_acquire, 0, 0};
+            else i = {instr_kind::choose, 2, 0};
+            if (total + cost(i) > budget) continue;
+            total += cost(i);
+            code.push_back(i);
+        }
+        if (code.empty()) code.push_back({instr_kind::write_plain, r.below(2), 1});
     }
     return p;
 }
@@ -224,6 +258,8 @@ std::function<void()> make_model(const program& prog) {
                         tm.unlock();
                     }
                     break;
+                case instr_kind::read_plain: reg += plain[i.a]->get(); break;
+                case instr_kind::write_plain: *plain[i.a] = reg + i.b; break;
                 }
             }
             regs[t] = reg;

@@ -29,6 +29,8 @@ enum class instr_kind {
     check,            // LOCKSTEP_ASSERT(reg != a): an assertion that some schedules break
     sleep,            // this_thread::sleep_for(a ms): moves only when logical time passes
     timed_lock,       // reg += tm.try_lock_for(a ms); if acquired, ++timed and unlock
+    read_plain,       // reg += plain[a], with no lock (shared-data programs only)
+    write_plain,      // plain[a] = reg + b, with no lock (shared-data programs only)
 };
 
 struct instr {
@@ -52,6 +54,11 @@ struct program {
 // seeds give atomic operations only, with mixed memory orders and fences; odd
 // seeds keep every kind of operation, and seq_cst.
 program generate_program(std::uint64_t seed);
+
+// A seq_cst program whose threads also read and write the plain vars with no
+// lock (data races, meant to run with race detection off): only the order of
+// the var accesses tells some outcomes apart.
+program generate_shared_data_program(std::uint64_t seed);
 
 // The model that runs `p`: main creates the objects, starts the threads, joins
 // them and observes "final" (atomics, plain counters, flag, each thread's reg).

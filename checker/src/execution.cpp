@@ -189,6 +189,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     ++runs_;
     for (auto& n : ordinals_) n = 0;
     events_.clear();
+    step_vars_.clear();
     last_step_ = ~std::size_t{0};
     decisions_.clear();
     observed_.clear();
@@ -403,7 +404,8 @@ thread_id execution::pick_next() {
     if (choices_.empty()) return no_thread;
 
     self.made_no_progress = false;
-    const std::size_t index = strategy_->pick(choices_, {gave_up, now_, last_value()});
+    const std::size_t index = strategy_->pick(choices_, {gave_up, now_, last_value(), step_vars_});
+    step_vars_.clear();
     if (index == strategy_base::abandon) {
         redundant_ = true;
         switch_fiber(self.context, explorer_);
@@ -515,6 +517,7 @@ void execution::report_end() {
     end.failing = end.failed ? failure_->thread : no_thread;
     end.last_value = last_value();
     end.last_gave_up = thread_count_ > 0 && threads_[current_]->made_no_progress;
+    end.last_vars = step_vars_;
     choices_.clear();
     for (thread_id t = 0; t < thread_count_; ++t) {
         const thread_state& th = *threads_[t];
@@ -658,6 +661,8 @@ std::string_view verb(var_op op) {
 void execution::access_var(object_id var, var_op op, std::source_location where) {
     const bool write = op != var_op::read;
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
+    if (!step_vars_.empty() && step_vars_.back().var == var) step_vars_.back().write |= write;
+    else step_vars_.push_back({var, write});
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (!detect_races_) return;
     if (!hb_.active()) start_clocks();

@@ -271,6 +271,7 @@ private:
     std::size_t last_step_ = ~std::size_t{0};  // the event of the step taken last
     std::vector<decision> decisions_;
     std::vector<choice> choices_;
+    std::vector<var_touch> step_vars_;  // the var accesses of the step taken last
     std::vector<std::pair<std::string, std::string>> observed_;
     std::optional<failure_record> failure_;
     bool redundant_ = false;

@@ -64,7 +64,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             f.token = encode_token(ex.decisions(), max_steps);
             f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n  The model depends on something the "
                                  "checker does not control (wall clock, unseeded randomness, real threads, object "
-                                 "addresses).\n",
+                                 "addresses, data kept from an earlier execution in statics or globals).\n",
                                  opts.name.empty() ? "model" : opts.name, f.message);
             ++r.failed_executions;
             r.failure = std::move(f);

@@ -27,6 +27,13 @@ struct choice {
     bool by_time = false;                 // it may move only because time reached its deadline
 };
 
+// A lockstep::var the step taken last accessed (its code after its operation,
+// up to the thread's next operation), for strategies that order plain data.
+struct var_touch {
+    object_id var = no_object;
+    bool write = false;
+};
+
 // The moment of a pick.
 struct step_context {
     // The thread that moved last made no progress (yielded, slept, failed a
@@ -35,6 +42,7 @@ struct step_context {
     std::int64_t now = 0;  // logical time
     // What the step taken last logged, when it logged a value (a semaphore's count after it).
     std::optional<std::int64_t> last_value;
+    std::span<const var_touch> last_vars;  // in the order of the accesses, repeats merged when adjacent
 };
 
 // How an execution ended, for the strategies that learn from it.
@@ -45,6 +53,7 @@ struct execution_end {
     thread_id failing = no_thread;
     std::optional<std::int64_t> last_value;  // as step_context's, for the last step
     bool last_gave_up = false;               // likewise
+    std::span<const var_touch> last_vars;    // likewise
     // The threads that had not finished (blocked, or cut off by the failure):
     // their pending operations, which never ran.
     std::span<const choice> unfinished;

@@ -11,7 +11,10 @@
 // while that step runs (data choices belong to the step that makes them; a
 // child primed by a spawn belongs to the spawn step). Two events of different
 // threads are dependent when they touch a common object (`object` or `other`)
-// and are not both atomic loads, or when one is the spawn of the other's thread.
+// and are not both atomic loads, when one is the spawn of the other's thread, or
+// when their code touched a common lockstep::var, one of them writing it (the
+// accesses a step's code made are known once it ran: the runtime passes them at
+// the next pick).
 // Every other pair on one object conflicts, whatever its kinds, so operation
 // kinds added later stay sound; a compare_exchange always counts as a write, so
 // N threads doing CAS(x, 0 -> i) give N! traces (GenMC-style reads-from graphs
@@ -60,9 +63,10 @@
 // a thread enabled when no other thread can move, a global condition that no
 // object records: a reversal that would need time to pass while the reversed
 // step's thread is still ready is impossible and skipped; other reversals across
-// a timeout may still prove impossible to follow (a redundant execution). Plain
-// (non-lockstep) shared variables are invisible: dpor assumes threads
-// communicate through lockstep objects (dfs does not need to). Primitives that
+// a timeout may still prove impossible to follow (a redundant execution). Shared
+// data outside lockstep's types (plain ints, std containers) is invisible: dpor
+// assumes threads communicate through lockstep objects and vars (dfs does not
+// need to). Primitives that
 // change shared state outside any step (condition_variable_any joins its waiter
 // list before its unlock step) can hide a dependence from it.
 #include <algorithm>
@@ -70,6 +74,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -87,6 +92,7 @@ struct event {
     operation op{};
     thread_id spawned = no_thread;     // for a spawn: the thread it starts
     std::vector<std::uint32_t> vals;  // the data choices made during the step
+    std::vector<var_touch> vars;      // the vars its code touched, by id, each once (known once it ran)
     // A sleeping step that ended its execution with a failure: nothing runs after it, so it
     // counts as dependent with every step.
     bool fails = false;
@@ -134,13 +140,43 @@ event with_any_values(event e) {
 
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
 
-bool dependent(const event& a, const event& b) {
+// Both steps' code touched a var, one of them writing it.
+bool vars_conflict(const std::vector<var_touch>& a, const std::vector<var_touch>& b) {
+    auto i = a.begin(), j = b.begin();
+    while (i != a.end() && j != b.end()) {
+        if (i->var < j->var) ++i;
+        else if (j->var < i->var) ++j;
+        else if (i->write || j->write) return true;
+        else ++i, ++j;
+    }
+    return false;
+}
+
+// Dependent through what the steps' operations do (not the vars their code touched):
+// only such a step can enable or disable another.
+bool ops_dependent(const event& a, const event& b) {
     if (a.thread == b.thread || a.fails || b.fails || a.stalled || b.stalled) return true;
     if (a.op.kind == op_kind::spawn && a.spawned == b.thread) return true;
     if (b.op.kind == op_kind::spawn && b.spawned == a.thread) return true;
-    if (!touches(b.op, a.op.object) && !touches(b.op, a.op.other)) return false;
-    if (a.op.kind == op_kind::load && b.op.kind == op_kind::load) return false;
-    return true;
+    return (touches(b.op, a.op.object) || touches(b.op, a.op.other)) &&
+           !(a.op.kind == op_kind::load && b.op.kind == op_kind::load);
+}
+
+bool dependent(const event& a, const event& b) {
+    return ops_dependent(a, b) || (!a.vars.empty() && !b.vars.empty() && vars_conflict(a.vars, b.vars));
+}
+
+// The vars a step touched, sorted by id, each once (a write if any access wrote).
+std::vector<var_touch> var_set(std::span<const var_touch> accesses) {
+    std::vector<var_touch> v(accesses.begin(), accesses.end());
+    std::sort(v.begin(), v.end(), [](const var_touch& x, const var_touch& y) { return x.var < y.var; });
+    std::size_t kept = 0;
+    for (const var_touch& t : v) {
+        if (kept > 0 && v[kept - 1].var == t.var) v[kept - 1].write |= t.write;
+        else v[kept++] = t;
+    }
+    v.resize(kept);
+    return v;
 }
 
 // Exploring `branch` explores the step e.
@@ -316,7 +352,7 @@ public:
         const std::size_t k = position_++;
         data_pos_ = 0;
         now_ = at.now;
-        if (k > 0) settle(k - 1, at.last_value, at.last_gave_up);
+        if (k > 0) settle(k - 1, at.last_value, at.last_gave_up, at.last_vars);
         for (const choice& c : choices) learn(c);
         if (k < nodes_.size()) {
             node& n = nodes_[k];
@@ -493,12 +529,20 @@ private:
         return values_[k];
     }
 
-    // What step k turned out to be once it ran: the value it logged, and whether
-    // it made no progress (a load that saw nothing new is a yield to the fair
-    // scheduler, so it depends on every step, as a yield does).
-    void settle(std::size_t k, std::optional<std::int64_t> value, bool gave_up) {
+    // What step k turned out to be once it ran: the value it logged, whether it
+    // made no progress (a load that saw nothing new is a yield to the fair
+    // scheduler, so it depends on every step, as a yield does), and the vars its
+    // code touched. Dependences found here join the step's clock (nothing after
+    // it has been recorded yet).
+    void settle(std::size_t k, std::optional<std::int64_t> value, bool gave_up, std::span<const var_touch> vars) {
         value_of(k) = value;
-        if (gave_up && k < nodes_.size() && memory_step(nodes_[k].step.op.kind)) nodes_[k].step.stalled = true;
+        if (k >= nodes_.size()) return;
+        node& n = nodes_[k];
+        const bool stalls = gave_up && memory_step(n.step.op.kind);
+        if (!stalls && vars.empty()) return;
+        n.step.stalled |= stalls;
+        n.step.vars = var_set(vars);
+        join_dependences(k);
     }
 
     void learn(const choice& c) {
@@ -509,7 +553,7 @@ private:
     }
 
     void ended(const execution_end& end) override {
-        if (position_ > 0) settle(position_ - 1, end.last_value, end.last_gave_up);
+        if (position_ > 0) settle(position_ - 1, end.last_value, end.last_gave_up, end.last_vars);
         end_failed_ = end.failed;
         end_failing_ = end.failing;
         unfinished_.clear();
@@ -539,20 +583,28 @@ private:
         n.deadline = c.deadline;
         n.by_time = c.by_time;
         n.step.vals.clear();
+        n.step.vars.clear();
         n.step.stalled = may_stall(n.step.op.kind);
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
         n.clock = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
-        for (std::size_t j = 0; j < k; ++j) {
-            const node& m = nodes_[j];
-            if (m.step.thread != c.thread && !leq(m, n.clock) && dependent(m.step, n.step)) join(n.clock, m.clock);
-        }
         thread_info& ti = info(c.thread);
         n.index = ++ti.count;
         if (n.clock.size() <= c.thread) n.clock.resize(c.thread + 1, 0);
         n.clock[c.thread] = n.index;
+        join_dependences(k);
         ti.last = static_cast<std::int64_t>(k);
         if (n.step.spawned != no_thread) info(n.step.spawned).spawn = static_cast<std::int64_t>(k);
+    }
+
+    // Step k happens after every earlier step it depends on.
+    void join_dependences(std::size_t k) {
+        node& n = nodes_[k];
+        for (std::size_t j = 0; j < k; ++j) {
+            const node& m = nodes_[j];
+            if (m.step.thread != n.step.thread && !leq(m, n.clock) && dependent(m.step, n.step))
+                join(n.clock, m.clock);
+        }
     }
 
     void dump() const {
@@ -560,6 +612,7 @@ private:
         for (std::size_t k = 0; k < nodes_.size(); ++k) {
             const node& n = nodes_[k];
             text += fmt::format(" [{}:{} {}#{}", k, n.step.thread, to_string(n.step.op.kind), n.step.op.object);
+            for (const var_touch& v : n.step.vars) text += fmt::format(" {}{}", v.write ? "w" : "r", v.var);
             if (!n.sleep.empty()) {
                 text += " z{";
                 for (const event& e : n.sleep) text += fmt::format("{}:{} ", e.thread, to_string(e.op.kind));
@@ -690,10 +743,11 @@ private:
             if (leq(m, covered)) continue;
             if (try_reverse(j)) {
                 // e could not run before step j (j enabled it): reverse e with the latest earlier
-                // conflicting step where it could, the one that disabled it.
+                // conflicting step where it could, the one that disabled it (var accesses enable
+                // and disable nothing; the races they make are this loop's own).
                 for (std::size_t d = j; d-- > 0;) {
                     const node& o = nodes_[d];
-                    if (o.step.thread == e.thread || leq(o, base) || !dependent(o.step, e)) continue;
+                    if (o.step.thread == e.thread || leq(o, base) || !ops_dependent(o.step, e)) continue;
                     if (!try_reverse(d)) break;
                 }
             }
