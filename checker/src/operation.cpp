@@ -21,6 +21,9 @@ std::string_view to_string(object_kind kind) {
     case object_kind::queue: return "queue";
     case object_kind::thread_local_slot: return "thread_local_slot";
     case object_kind::var: return "var";
+    case object_kind::future: return "future";
+    case object_kind::once_flag: return "once_flag";
+    case object_kind::stop_state: return "stop_state";
     }
     return "object";
 }
@@ -84,6 +87,16 @@ std::string_view to_string(op_kind kind) {
     case op_kind::fetch_xor: return "fetch_xor";
     case op_kind::fence: return "fence";
     case op_kind::test_and_set: return "test_and_set";
+    case op_kind::set_value: return "set_value";
+    case op_kind::set_exception: return "set_exception";
+    case op_kind::break_promise: return "broken_promise (promise destroyed unset)";
+    case op_kind::release_future: return "release (last future of std::async waits)";
+    case op_kind::call_once: return "call_once";
+    case op_kind::call_once_end: return "call_once ends";
+    case op_kind::request_stop: return "request_stop";
+    case op_kind::add_stop_callback: return "register stop_callback";
+    case op_kind::remove_stop_callback: return "deregister stop_callback";
+    case op_kind::stop_callback_done: return "stop_callback returned";
     }
     return "operation";
 }

@@ -45,6 +45,7 @@ std::string describe_op(const execution& ex, const event& e) {
     case op_kind::wake:
         return e.value == 1 ? std::string("notified, relock")
                : e.value == 2 ? std::string("spurious wake-up, relock")
+               : e.value == 3 ? std::string("stop requested, relock")
                               : std::string("wait timed out");
     case op_kind::compare_exchange: return text + (e.value ? " -> succeeded" : " -> failed");
     default: return fmt::format("{} -> {}", text, e.value);

@@ -23,7 +23,7 @@ inline void allow_spurious_wakeups(bool on = true) { detail::set_spurious_wakeup
 namespace detail {
 
 // The values a wake step is annotated with.
-inline constexpr std::int64_t woke_notified = 1, woke_timed_out = 0, woke_spuriously = 2;
+inline constexpr std::int64_t woke_notified = 1, woke_timed_out = 0, woke_spuriously = 2, woke_by_stop = 3;
 
 // The threads waiting on one condition variable, on their own stacks, in arrival order.
 class waiter_list {
@@ -102,8 +102,9 @@ public:
                             std::source_location where = std::source_location::current()) {
         return wait_until_deadline(lock, detail::deadline_after(timeout), where);
     }
-    template <class Duration>
-    std::cv_status wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<clock, Duration>& deadline,
+    template <class Clock, class Duration>
+        requires detail::model_clock<Clock>
+    std::cv_status wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<Clock, Duration>& deadline,
                               std::source_location where = std::source_location::current()) {
         return wait_until_deadline(lock, detail::deadline_at(deadline), where);
     }
@@ -112,8 +113,9 @@ public:
                   std::source_location where = std::source_location::current()) {
         return wait_predicate(lock, detail::deadline_after(timeout), ready, where);
     }
-    template <class Duration, class Predicate>
-    bool wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<clock, Duration>& deadline,
+    template <class Clock, class Duration, class Predicate>
+        requires detail::model_clock<Clock>
+    bool wait_until(std::unique_lock<mutex>& lock, const std::chrono::time_point<Clock, Duration>& deadline,
                     Predicate ready, std::source_location where = std::source_location::current()) {
         return wait_predicate(lock, detail::deadline_at(deadline), ready, where);
     }

@@ -51,8 +51,9 @@ public:
                   std::source_location where = std::source_location::current()) {
         return timed_wait(detail::deadline_after(timeout), where);
     }
-    template <class Duration>
-    bool wait_until(const std::chrono::time_point<clock, Duration>& deadline,
+    template <class Clock, class Duration>
+        requires detail::model_clock<Clock>
+    bool wait_until(const std::chrono::time_point<Clock, Duration>& deadline,
                     std::source_location where = std::source_location::current()) {
         return timed_wait(detail::deadline_at(deadline), where);
     }

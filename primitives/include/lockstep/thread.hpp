@@ -1,8 +1,11 @@
 #pragma once
 // lockstep::thread: a model thread (a fiber), with std::thread's interface.
+#include <compare>
 #include <concepts>
+#include <cstddef>
 #include <functional>
 #include <new>
+#include <ostream>
 #include <source_location>
 #include <string_view>
 #include <tuple>
@@ -26,6 +29,28 @@ struct thread_name {
 
 class thread {
 public:
+    // std::thread::id: compared, hashed and printed; a default id is no thread.
+    // It prints as the thread's name in reports ("T1", "main", or its own).
+    class id {
+    public:
+        id() noexcept = default;
+        friend bool operator==(id, id) noexcept = default;
+        friend std::strong_ordering operator<=>(id, id) noexcept = default;
+        template <class CharT, class Traits>
+        friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, id i) {
+            if (i.t_ == detail::no_thread) return os << "no thread";
+            if (!detail::in_model()) return os << "thread " << i.t_;
+            for (char c : detail::thread_label(i.t_)) os << os.widen(c);
+            return os;
+        }
+        explicit id(detail::thread_id t) noexcept : t_(t) {}
+        // The runtime's number of the thread (0 is the model's main thread).
+        detail::thread_id native() const noexcept { return t_; }
+
+    private:
+        detail::thread_id t_ = detail::no_thread;
+    };
+
     thread() noexcept = default;
 
     template <class F>
@@ -81,8 +106,12 @@ public:
         id_ = detail::no_thread;
     }
 
-    // The runtime's id of this thread (0 is the model's main thread).
-    detail::thread_id id() const noexcept { return id_; }
+    id get_id() const noexcept { return id(id_); }
+    // The runtime's number of this thread (0 is the model's main thread).
+    detail::thread_id native_handle() const noexcept { return id_; }
+    // Code that sizes a pool by it gets a small pool, which keeps the model small.
+    static unsigned hardware_concurrency() noexcept { return 2; }
+    void swap(thread& other) noexcept { std::swap(id_, other.id_); }
 
 private:
     template <class... Parts>
@@ -113,6 +142,10 @@ private:
 
 namespace this_thread {
 
+// The calling model thread's id; outside a model, no thread. Not a step: it
+// neither blocks nor synchronizes.
+inline thread::id get_id() noexcept { return thread::id(detail::in_model() ? detail::self() : detail::no_thread); }
+
 // Lets other threads run; to the fair scheduler this thread made no progress.
 inline void yield(std::source_location where = std::source_location::current()) {
     detail::schedule({detail::op_kind::yield, detail::thread_object(detail::self()), where, detail::sync::none});
@@ -121,3 +154,8 @@ inline void yield(std::source_location where = std::source_location::current()) 
 
 } // namespace this_thread
 } // namespace lockstep
+
+template <>
+struct std::hash<lockstep::thread::id> {
+    std::size_t operator()(lockstep::thread::id i) const noexcept { return std::hash<std::uint32_t>{}(i.native()); }
+};

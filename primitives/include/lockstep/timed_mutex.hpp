@@ -30,8 +30,9 @@ public:
                       std::source_location where = std::source_location::current()) {
         return timed_lock(deadline_after(timeout), where);
     }
-    template <class Duration>
-    bool try_lock_until(const std::chrono::time_point<clock, Duration>& deadline,
+    template <class Clock, class Duration>
+        requires detail::model_clock<Clock>
+    bool try_lock_until(const std::chrono::time_point<Clock, Duration>& deadline,
                         std::source_location where = std::source_location::current()) {
         return timed_lock(deadline_at(deadline), where);
     }

@@ -18,6 +18,7 @@ enum class object_kind : std::uint8_t {
     timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
     event, latch, barrier, queue, thread_local_slot,
     var,
+    future, once_flag, stop_state,
 };
 
 enum class op_kind : std::uint8_t {
@@ -36,6 +37,9 @@ enum class op_kind : std::uint8_t {
     read, write,
     // more of <atomic>
     fetch_and, fetch_or, fetch_xor, fence, test_and_set,
+    // <future>, call_once, stop tokens
+    set_value, set_exception, break_promise, release_future, call_once, call_once_end,
+    request_stop, add_stop_callback, remove_stop_callback, stop_callback_done,
 };
 
 // What a step does to happens-before through the objects it touches, declared

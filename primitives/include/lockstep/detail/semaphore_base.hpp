@@ -39,8 +39,9 @@ public:
                          std::source_location where = std::source_location::current()) {
         return timed_acquire(deadline_after(timeout), where);
     }
-    template <class Duration>
-    bool try_acquire_until(const std::chrono::time_point<lockstep::clock, Duration>& deadline,
+    template <class Clock, class Duration>
+        requires model_clock<Clock>
+    bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& deadline,
                            std::source_location where = std::source_location::current()) {
         return timed_acquire(deadline_at(deadline), where);
     }
