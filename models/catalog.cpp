@@ -70,6 +70,10 @@ std::span<const model> catalog() {
         alg_seqlock_no_fences(),
         alg_double_checked_locking(),
         alg_double_checked_locking_relaxed(),
+        real_readerwriterqueue(),
+        real_readerwriterqueue_missing_fence(),
+        real_thread_pool(),
+        real_thread_pool_unlocked_done(),
     };
     return all;
 }

@@ -82,5 +82,9 @@ model alg_seqlock();
 model alg_seqlock_no_fences();
 model alg_double_checked_locking();
 model alg_double_checked_locking_relaxed();
+model real_readerwriterqueue();
+model real_readerwriterqueue_missing_fence();
+model real_thread_pool();
+model real_thread_pool_unlocked_done();
 
 } // namespace lockstep::models

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what lockstep needs from Debian's packages, if it is missing.
 set -euo pipefail
-packages=(cmake g++ clang-15 make doctest-dev libfmt-dev libboost-context-dev)
+# libreaderwriterqueue-dev and libthread-pool-dev: real components the models
+# real_* check as Debian ships them (models/real/adapt.cmake).
+packages=(cmake g++ clang-15 make doctest-dev libfmt-dev libboost-context-dev libreaderwriterqueue-dev libthread-pool-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
