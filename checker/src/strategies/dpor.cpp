@@ -620,20 +620,6 @@ private:
             if (n.step.spawned != no_thread && n.step.spawned < threads_.size() && threads_[n.step.spawned].last >= 0)
                 join(n.clock, nodes_[static_cast<std::size_t>(threads_[n.step.spawned].last)].clock);
         }
-        if (verify_ && !problem_) {
-            vclock ref = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
-            for (std::size_t j = 0; j < k; ++j) {
-                const node& m = nodes_[j];
-                if (m.step.thread != c.thread && !leq(m, ref) && dependent(m.step, n.step)) join(ref, m.clock);
-            }
-            vclock mine = n.clock;
-            ref.resize(std::max(ref.size(), mine.size()), 0);
-            mine.resize(ref.size(), 0);
-            if (ref != mine) {
-                std::fprintf(stderr, "dpor verify: clock differs at %zu\n", k);
-                std::abort();
-            }
-        }
         thread_info& ti = info(c.thread);
         n.index = ++ti.count;
         if (n.clock.size() <= c.thread) n.clock.resize(c.thread + 1, 0);
@@ -880,16 +866,15 @@ private:
         if (k >= nodes_.size())
             for (std::uint32_t j : candidates_)
                 if (nodes_[j].step.thread != e.thread && conflicts(j)) join(e_clock, nodes_[j].clock);
-        reversals_.clear();
         // Reverses the race with step j if e could run in its place; says whether to look further back.
         auto try_reverse = [&](std::size_t j) {
             if (static_cast<std::int64_t>(j) >= pending_since) {
                 if (!is_enabled(nodes_[j], e.thread)) return true;  // disabled here: look before
-                reversals_.push_back(j);
+                reverse(j, e, k, e_clock);
                 return false;
             }
             const enabling en = enabler(j, e);
-            if (en != enabling::certainly) reversals_.push_back(j);
+            if (en != enabling::certainly) reverse(j, e, k, e_clock);
             return en != enabling::no;
         };
         for (std::uint32_t j : candidates_) {
@@ -904,57 +889,6 @@ private:
                     const node& o = nodes_[static_cast<std::size_t>(d)];
                     if (o.step.thread == e.thread || leq(o, base) || !dependent(o.step, e)) continue;
                     if (!try_reverse(static_cast<std::size_t>(d))) break;
-                }
-            }
-            join(covered, m.clock);
-        }
-        if (verify_ && !problem_) {
-            const std::vector<std::size_t> fast = reversals_;
-            const vclock fast_clock = e_clock;
-            races_reference(e, k, base, pending_since, last_conflicts, e_clock);
-            vclock a = fast_clock, b = e_clock;
-            a.resize(std::max(a.size(), b.size()), 0);
-            b.resize(a.size(), 0);
-            if (fast != reversals_ || a != b) {
-                std::fprintf(stderr, "dpor verify: race scan differs at %zu\n", k);
-                std::abort();
-            }
-        }
-        for (std::size_t j : reversals_) reverse(j, e, k, e_clock);
-    }
-
-    void races_reference(const event& e, std::size_t k, const vclock& base, std::int64_t pending_since,
-                         bool last_conflicts, vclock& e_clock) {
-        vclock covered = base;
-        e_clock = k < nodes_.size() ? nodes_[k].clock : base;
-        if (k >= nodes_.size())
-            for (std::size_t j = 0; j < k; ++j)
-                if (nodes_[j].step.thread != e.thread &&
-                    (dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size())))
-                    join(e_clock, nodes_[j].clock);
-        reversals_.clear();
-        auto try_reverse = [&](std::size_t j) {
-            if (static_cast<std::int64_t>(j) >= pending_since) {
-                if (!is_enabled(nodes_[j], e.thread)) return true;
-                reversals_.push_back(j);
-                return false;
-            }
-            const enabling en = enabler(j, e);
-            if (en != enabling::certainly) reversals_.push_back(j);
-            return en != enabling::no;
-        };
-        auto conflicts = [&](std::size_t j) {
-            return dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size());
-        };
-        for (std::size_t j = k; j-- > 0;) {
-            const node& m = nodes_[j];
-            if (m.step.thread == e.thread || leq(m, base) || !conflicts(j)) continue;
-            if (leq(m, covered)) continue;
-            if (try_reverse(j)) {
-                for (std::size_t d = j; d-- > 0;) {
-                    const node& o = nodes_[d];
-                    if (o.step.thread == e.thread || leq(o, base) || !dependent(o.step, e)) continue;
-                    if (!try_reverse(d)) break;
                 }
             }
             join(covered, m.clock);
@@ -1021,9 +955,7 @@ private:
     std::size_t root_pos_ = 0;
     std::size_t first_new_ = 0;
     const bool debug_ = std::getenv("LOCKSTEP_DPOR_DEBUG") != nullptr;  // prints each execution
-    const bool verify_ = std::getenv("LOCKSTEP_DPOR_VERIFY") != nullptr;
     std::vector<std::uint32_t> candidates_;  // race_candidates()
-    std::vector<std::size_t> reversals_;     // races(): the steps to reverse e with
     std::vector<std::size_t> dropped_;       // reverse(): its buffers
     std::vector<event> sequence_;
     vclock covered_, e_clock_, base_;  // races() and analyse()
