@@ -18,6 +18,9 @@ std::function<void()> lost_update(int threads, int increments);
 std::function<void()> mutex_counter(int threads, int increments);
 // One thread stores to an atomic, N threads load it: 2^N traces.
 std::function<void()> readers(int n);
+// lastzero(N) (Abdulla et al., POPL'14): N writers, writer j sets a[j] = a[j-1] + 1,
+// and one reader scans a[N], a[N-1], ... down to the first zero.
+std::function<void()> lastzero(int n);
 
 // One function per model.
 model s01_lost_update();

@@ -381,8 +381,13 @@ thread_id execution::pick_next() {
     choices_.clear();
     const auto n = static_cast<thread_id>(thread_count_);
     auto consider = [&](thread_id t) {
-        thread_state& th = *threads_[t];
-        if (th.started && !th.finished && (th.timed_out || th.ready.ready())) choices_.push_back(offer(t));
+        const thread_state& th = *threads_[t];
+        if (!th.started || th.finished) return;
+        // As offer(t), built in place; the wait condition is tested once.
+        const bool ready = th.ready.ready();
+        if (!ready && !th.timed_out) return;
+        choice& c = choices_.emplace_back(th.offered);
+        c.by_time = c.deadline != no_deadline && !ready;
     };
     for (;;) {
         for (thread_id t = current_; t < n; ++t) consider(t);

@@ -18,13 +18,14 @@ namespace lockstep::detail {
 // A thread that may move now, and what it will do. Listed in round-robin order
 // from the thread that moved last, so index k skips k enabled threads. The
 // rest is what a strategy may need of the runtime that the operation does not say.
+// (32 bytes: the runtime builds a list of them at every step.)
 struct choice {
     thread_id thread;
     const operation* pending;
     object_kind target{};                 // the kind of pending->object (none: thread)
+    bool by_time = false;                 // it may move only because time reached its deadline
     thread_id spawns = no_thread;         // a spawn: the thread it starts
     std::int64_t deadline = no_deadline;  // when its timed wait gives up, in logical time
-    bool by_time = false;                 // it may move only because time reached its deadline
 };
 
 // A lockstep::var the step taken last accessed (its code after its operation,

@@ -66,7 +66,9 @@ struct sighting {
 
 struct location {
     std::vector<std::uint32_t> mo;       // its stores, in modification order
-    std::vector<std::uint32_t> readers;  // the accesses that read one of them
+    // By thread, the accesses that read one of them, in program order (so in
+    // increasing epoch and, by coherence, reading ever later stores).
+    std::vector<std::vector<std::uint32_t>> readers;
     std::vector<sighting> seen;          // by thread
     value_format format = value_format::number;
 };

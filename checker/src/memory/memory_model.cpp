@@ -1,5 +1,7 @@
 #include "memory_model.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "../execution.hpp"
@@ -40,7 +42,7 @@ void memory_model::reset(lockstep::memory_model mode) {
     sc_count_ = 0;
     for (object_id o : used_locations_) {
         at(o).mo.clear();
-        at(o).readers.clear();
+        for (auto& r : at(o).readers) r.clear();
         at(o).seen.clear();
     }
     used_locations_.clear();
@@ -80,7 +82,7 @@ void memory_model::created(object_id o, std::uint64_t initial, value_format form
     if (o >= g_.locations.size()) g_.locations.resize(o + 1);
     location& l = at(o);
     l.mo.clear();
-    l.readers.clear();
+    for (auto& r : l.readers) r.clear();
     l.seen.clear();
     l.format = format;
     used_locations_.push_back(o);
@@ -96,7 +98,11 @@ void memory_model::stalled(thread_id t) { view(t).stalled = true; }
 
 void memory_model::finish(std::uint32_t a) {
     access& x = g_.accesses[a];
-    if (x.reads()) at(x.location).readers.push_back(a);
+    if (x.reads()) {
+        auto& readers = at(x.location).readers;
+        if (readers.size() <= x.thread) readers.resize(std::size_t{x.thread} + 1);
+        readers[x.thread].push_back(a);
+    }
     if (x.is_sc()) ++sc_count_;
     thread_view& v = view(x.thread);
     v.stalled = false;
@@ -134,8 +140,17 @@ std::uint32_t memory_model::coherence_bound(object_id o) const {
             break;
         }
     }
-    for (std::uint32_t r : l.readers)
-        if (before_now(r)) bound = std::max(bound, g_.pos(g_.accesses[r].read));
+    // Of each thread's reads there, the last that happens before now read the latest store.
+    for (std::size_t u = 0; u < l.readers.size(); ++u) {
+        const std::vector<std::uint32_t>& reads = l.readers[u];
+        auto end = reads.end();
+        if (u != t) {
+            const std::uint32_t seen = now.at(static_cast<thread_id>(u));
+            end = std::upper_bound(reads.begin(), reads.end(), seen,
+                                   [&](std::uint32_t c, std::uint32_t r) { return c < g_.accesses[r].epoch; });
+        }
+        if (end != reads.begin()) bound = std::max(bound, g_.pos(g_.accesses[*(end - 1)].read));
+    }
     return bound;
 }
 

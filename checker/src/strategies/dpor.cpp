@@ -19,7 +19,11 @@
 // kinds added later stay sound; a compare_exchange always counts as a write, so
 // N threads doing CAS(x, 0 -> i) give N! traces (GenMC-style reads-from graphs
 // would give N). Happens-before is program order plus the order of dependent
-// events, kept as vector clocks.
+// events, kept as vector clocks. Costs stay linear in the length of an
+// execution: a step's clock joins per-object summaries (the clocks of the steps
+// on each object, joined) instead of scanning the steps before it, and the race
+// scan visits only the steps that can be the latest dependent one of their
+// thread (race_candidates).
 //
 // Exploration. Every node of the current path (a prefix E of the execution)
 // keeps a sleep set and a wakeup tree. After each execution every race e < e'
@@ -73,6 +77,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -197,8 +202,12 @@ struct data_choice {
 
 // A state of the current path and the step taken from it.
 struct node {
-    std::vector<thread_id> enabled;  // the choices offered here, in order
-    std::vector<operation> offered;  // and their pending operations
+    struct offer {
+        thread_id thread;
+        op_kind kind;
+        object_id object;
+    };
+    std::vector<offer> enabled;  // the choices offered here, in order: threads and what they would do
     std::vector<event> sleep;        // threads whose exploration from here is redundant
     std::vector<wnode> wut;          // wakeup tree: what is left to explore from here
     thread_id taken = no_thread;
@@ -226,7 +235,7 @@ struct thread_info {
 };
 
 bool is_enabled(const node& n, thread_id t) {
-    return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end();
+    return std::any_of(n.enabled.begin(), n.enabled.end(), [t](const node::offer& o) { return o.thread == t; });
 }
 
 // Among `v`, where the thread of `p` first moves, or -1.
@@ -254,7 +263,8 @@ bool weak_initial(const event& p, const std::vector<event>& v) {
     return independent_of_all(p, v);
 }
 
-void insert(std::vector<wnode>* children, std::vector<event> v) {
+// Inserts v (whose events it takes) into a wakeup tree.
+void insert(std::vector<wnode>* children, std::vector<event>& v) {
     for (;;) {
         if (v.empty()) return;
         std::vector<wnode>* next = nullptr;
@@ -338,6 +348,7 @@ public:
                 restart(i);
                 return true;
             }
+            spare_.push_back(std::move(nodes_.back()));
             nodes_.pop_back();
         }
         if (advance_root(root_data_)) {
@@ -372,21 +383,28 @@ public:
             record(k, choices[index]);
             return index;
         }
-        node n;
-        n.enabled.reserve(choices.size());
+        node n = fresh_node();
         for (const choice& c : choices) {
-            n.enabled.push_back(c.thread);
-            n.offered.push_back(*c.pending);
+            n.enabled.push_back({c.thread, c.pending->kind, c.pending->object});
         }
         if (k > 0) {
-            const node& prev = nodes_[k - 1];
+            node& prev = nodes_[k - 1];
             for (const event& s : prev.sleep)
                 if (!dependent(s, prev.step)) n.sleep.push_back(s);
             const event done = taken_event(k - 1);
-            const wnode* from = nullptr;
-            for (const wnode& w : prev.wut)
+            wnode* from = nullptr;
+            for (wnode& w : prev.wut)
                 if (covers(w.e, done) && (from == nullptr || (from->e.any_vals && !w.e.any_vals))) from = &w;
-            if (from != nullptr) n.wut = from->children;
+            // The branch's subtree moves down unless the previous step will run again with other
+            // values (and start from it again): the branch itself is dropped from the previous
+            // node when it backtracks there, and what is inserted below it meanwhile is lost with it
+            // either way (a leaf there covers whatever would have gone below it).
+            if (from != nullptr && (prev.forced || prev.data.empty())) {
+                n.wut = std::move(from->children);
+                from->children.clear();
+            } else if (from != nullptr) {
+                n.wut = from->children;
+            }
         }
         drop_unusable(n);
         std::size_t index = choices.size();
@@ -493,10 +511,35 @@ private:
     bool same_choices(const node& n, std::span<const choice> choices) const {
         if (n.enabled.size() != choices.size()) return false;
         for (std::size_t c = 0; c < choices.size(); ++c)
-            if (n.enabled[c] != choices[c].thread || n.offered[c].kind != choices[c].pending->kind ||
-                n.offered[c].object != choices[c].pending->object)
+            if (n.enabled[c].thread != choices[c].thread || n.enabled[c].kind != choices[c].pending->kind ||
+                n.enabled[c].object != choices[c].pending->object)
                 return false;
         return true;
+    }
+
+    // A node for a new step: one given back earlier, so its vectors keep their capacity.
+    node fresh_node() {
+        if (spare_.empty()) return {};
+        node n = std::move(spare_.back());
+        spare_.pop_back();
+        n.enabled.clear();
+        n.sleep.clear();
+        n.wut.clear();
+        n.taken = no_thread;
+        n.data.clear();
+        n.step.thread = no_thread;
+        n.step.op = {};
+        n.step.spawned = no_thread;
+        n.step.vals.clear();
+        n.step.fails = n.step.any_vals = n.step.stalled = false;
+        n.clock.clear();
+        n.index = 0;
+        n.before = -1;
+        n.pending_since = 0;
+        n.failed = n.forced = n.by_time = false;
+        n.now = 0;
+        n.deadline = no_deadline;
+        return n;
     }
 
     void begin() {
@@ -505,6 +548,20 @@ private:
         root_pos_ = 0;
         threads_.clear();
         abandoned_ = false;
+        for (object_id o : touched_) {
+            object_steps& x = objects_[o];
+            x.all.clear();
+            x.writes.clear();
+            x.write_at.clear();
+            x.load_at.clear();
+        }
+        touched_.clear();
+        all_clock_.clear();
+        stalled_clock_.clear();
+        barriers_.clear();
+        for (auto& g : gave_up_) g.clear();
+        gave_up_all_.clear();
+        for (auto& p : steps_of_) p.clear();
     }
 
     void restart(std::size_t from) {
@@ -538,11 +595,22 @@ private:
         value_of(k) = value;
         if (k >= nodes_.size()) return;
         node& n = nodes_[k];
-        const bool stalls = gave_up && memory_step(n.step.op.kind);
-        if (!stalls && vars.empty()) return;
-        n.step.stalled |= stalls;
-        n.step.vars = var_set(vars);
-        join_dependences(k);
+        bool grew = false;
+        if (gave_up && memory_step(n.step.op.kind) && !n.step.stalled) {
+            n.step.stalled = true;
+            join(stalled_clock_, n.clock);
+            const thread_id t = n.step.thread;
+            if (gave_up_.size() <= t) gave_up_.resize(std::size_t{t} + 1);
+            gave_up_[t].push_back(static_cast<std::uint32_t>(k));
+            gave_up_all_.push_back(static_cast<std::uint32_t>(k));
+        }
+        if (!vars.empty()) {
+            n.step.vars = var_set(vars);
+            for (const var_touch& v : n.step.vars)
+                if (v.var < objects_.size()) join(n.clock, v.write ? objects_[v.var].all : objects_[v.var].writes);
+            grew = true;
+        }
+        if (grew) refile(k);
     }
 
     void learn(const choice& c) {
@@ -587,23 +655,82 @@ private:
         n.step.stalled = may_stall(n.step.op.kind);
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
-        n.clock = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
+        // Its clock: its thread's previous step, joined with every earlier step it depends on, as
+        // kept per object (and for stalled steps) while the execution is recorded.
+        if (n.before >= 0) n.clock = nodes_[static_cast<std::size_t>(n.before)].clock;
+        else n.clock.clear();
+        join(n.clock, stalled_clock_);
+        if (n.step.stalled) {
+            join(n.clock, all_clock_);
+        } else {
+            const bool load = n.step.op.kind == op_kind::load;
+            for (object_id o : {n.step.op.object, n.step.op.other})
+                if (o != no_object && o < objects_.size()) join(n.clock, load ? objects_[o].writes : objects_[o].all);
+            if (n.step.spawned != no_thread && n.step.spawned < threads_.size() && threads_[n.step.spawned].last >= 0)
+                join(n.clock, nodes_[static_cast<std::size_t>(threads_[n.step.spawned].last)].clock);
+        }
         thread_info& ti = info(c.thread);
         n.index = ++ti.count;
         if (n.clock.size() <= c.thread) n.clock.resize(c.thread + 1, 0);
         n.clock[c.thread] = n.index;
-        join_dependences(k);
         ti.last = static_cast<std::int64_t>(k);
         if (n.step.spawned != no_thread) info(n.step.spawned).spawn = static_cast<std::int64_t>(k);
+        index_step(k);
     }
 
-    // Step k happens after every earlier step it depends on.
-    void join_dependences(std::size_t k) {
-        node& n = nodes_[k];
-        for (std::size_t j = 0; j < k; ++j) {
-            const node& m = nodes_[j];
-            if (m.step.thread != n.step.thread && !leq(m, n.clock) && dependent(m.step, n.step))
-                join(n.clock, m.clock);
+    // Files step k (just recorded) under its objects and its thread for the summaries above and
+    // the race scan.
+    void index_step(std::size_t k) {
+        const node& n = nodes_[k];
+        const auto at = static_cast<std::uint32_t>(k);
+        join(all_clock_, n.clock);
+        if (n.step.stalled) {
+            join(stalled_clock_, n.clock);
+            barriers_.push_back(at);
+        }
+        const bool load = n.step.op.kind == op_kind::load;
+        const object_id o1 = n.step.op.object, o2 = n.step.op.other == o1 ? no_object : n.step.op.other;
+        for (object_id o : {o1, o2}) {
+            if (o == no_object) continue;
+            if (objects_.size() <= o) objects_.resize(std::size_t{o} + 1);
+            object_steps& s = objects_[o];
+            if (s.write_at.empty() && s.load_at.empty()) touched_.push_back(o);
+            join(s.all, n.clock);
+            if (load) {
+                s.load_at.push_back(at);
+            } else {
+                join(s.writes, n.clock);
+                s.write_at.push_back(at);
+            }
+        }
+        if (steps_of_.size() <= n.step.thread) steps_of_.resize(std::size_t{n.step.thread} + 1);
+        steps_of_[n.step.thread].push_back(at);
+    }
+
+    // Step k's clock grew once it ran (the vars its code touched): the summaries it is filed
+    // under grow with it, and it is filed under those vars, reads as loads and writes as writes.
+    void refile(std::size_t k) {
+        const node& n = nodes_[k];
+        const auto at = static_cast<std::uint32_t>(k);
+        join(all_clock_, n.clock);
+        if (n.step.stalled) join(stalled_clock_, n.clock);
+        const bool load = n.step.op.kind == op_kind::load;
+        for (object_id o : {n.step.op.object, n.step.op.other}) {
+            if (o == no_object || o >= objects_.size()) continue;
+            join(objects_[o].all, n.clock);
+            if (!load) join(objects_[o].writes, n.clock);
+        }
+        for (const var_touch& v : n.step.vars) {
+            if (objects_.size() <= v.var) objects_.resize(std::size_t{v.var} + 1);
+            object_steps& x = objects_[v.var];
+            if (x.write_at.empty() && x.load_at.empty()) touched_.push_back(v.var);
+            join(x.all, n.clock);
+            if (v.write) {
+                join(x.writes, n.clock);
+                x.write_at.push_back(at);
+            } else {
+                x.load_at.push_back(at);
+            }
         }
     }
 
@@ -629,8 +756,9 @@ private:
         values_.resize(end);
         for (std::size_t k = first_new_; k < end; ++k) {
             const node& n = nodes_[k];
-            const vclock base = n.before >= 0 ? nodes_[static_cast<std::size_t>(n.before)].clock : vclock{};
-            races(taken_event(k), k, base, n.pending_since, false);
+            if (n.before >= 0) base_ = nodes_[static_cast<std::size_t>(n.before)].clock;
+            else base_.clear();
+            races(taken_event(k), k, base_, n.pending_since, false);
         }
         if (abandoned_ || end == 0) return;
         // Operations that never ran: blocked threads, and every thread cut off by a failure.
@@ -713,16 +841,120 @@ private:
         return o < kinds_.size() && kinds_[o] == kind;
     }
 
+    // The steps before position `end` that may depend on e, latest first: those on its objects
+    // (only the ones that are not loads, for a load) and the stalled ones; every step for a
+    // stalled e. Each list is ascending; this merges them from their ends.
+    class dependent_steps {
+    public:
+        dependent_steps(const dpor& d, const event& e, std::size_t end) : end_(static_cast<std::int64_t>(end)) {
+            if (e.stalled || e.fails) {
+                all_ = true;
+                return;
+            }
+            for (object_id o : {e.op.object, e.op.other == e.op.object ? no_object : e.op.other}) {
+                if (o == no_object || o >= d.objects_.size()) continue;
+                add(d.objects_[o].write_at);
+                if (e.op.kind != op_kind::load) add(d.objects_[o].load_at);
+            }
+            add(d.barriers_);
+            add(d.gave_up_all_);
+        }
+        // The next one, or -1.
+        std::int64_t next() {
+            if (all_) return --end_;
+            std::size_t best = n_;
+            std::int64_t at = -1;
+            for (std::size_t i = 0; i < n_; ++i)
+                if (lists_[i].second > lists_[i].first && std::int64_t{*(lists_[i].second - 1)} > at) {
+                    at = *(lists_[i].second - 1);
+                    best = i;
+                }
+            if (best == n_) return -1;
+            // A step on both of e's objects (or stalled too) is in several lists: take it once.
+            for (std::size_t i = 0; i < n_; ++i)
+                while (lists_[i].second > lists_[i].first && std::int64_t{*(lists_[i].second - 1)} == at)
+                    --lists_[i].second;
+            return at;
+        }
+
+    private:
+        using range = std::pair<const std::uint32_t*, const std::uint32_t*>;
+        void add(const std::vector<std::uint32_t>& v) {
+            const std::uint32_t* b = v.data();
+            lists_[n_++] = {b, std::lower_bound(b, b + v.size(), static_cast<std::uint32_t>(end_))};
+        }
+        std::int64_t end_;
+        bool all_ = false;
+        range lists_[6]{};
+        std::size_t n_ = 0;
+    };
+
+    // The steps before position k that the race scan of e must visit, latest first. Visiting
+    // every earlier step would cost the length of the execution per step; these are enough, as
+    // every other step is skipped by the scan: it happens before one of these, or before e's
+    // own previous step. Per object (or var) e touches: the last step there that is not a load (every
+    // earlier step there happens before it) and, unless e is a load, the loads after it. The
+    // last step stalled when it was taken (every earlier step happens before it), and each
+    // thread's last memory step found stalled after it ran; for a stalled e, each thread's last
+    // step.
+    void race_candidates(const event& e, std::size_t k, bool last_conflicts) {
+        candidates_.clear();
+        auto last_before_k = [k](const std::vector<std::uint32_t>& v) -> std::int64_t {
+            const auto it = std::lower_bound(v.begin(), v.end(), k);
+            return it == v.begin() ? -1 : std::int64_t{*(it - 1)};
+        };
+        const std::int64_t barrier = last_before_k(barriers_);
+        auto add = [&](std::int64_t p) {
+            if (p >= 0 && p >= barrier) candidates_.push_back(static_cast<std::uint32_t>(p));
+        };
+        add(barrier);
+        if (e.stalled || e.fails) {
+            for (const auto& steps : steps_of_) add(last_before_k(steps));
+        } else {
+            for (object_id o : {e.op.object, e.op.other}) {
+                if (o == no_object || o >= objects_.size()) continue;
+                const object_steps& x = objects_[o];
+                const std::int64_t w = last_before_k(x.write_at);
+                add(w);
+                if (e.op.kind == op_kind::load) continue;
+                const auto from = static_cast<std::uint32_t>(std::max<std::int64_t>({w + 1, barrier, 0}));
+                for (auto it = std::lower_bound(x.load_at.begin(), x.load_at.end(), from);
+                     it != x.load_at.end() && *it < k; ++it)
+                    candidates_.push_back(*it);
+            }
+            // Likewise per var its code touched: a read conflicts with writes only.
+            for (const var_touch& v : e.vars) {
+                if (v.var >= objects_.size()) continue;
+                const object_steps& x = objects_[v.var];
+                const std::int64_t w = last_before_k(x.write_at);
+                add(w);
+                if (!v.write) continue;
+                const auto from = static_cast<std::uint32_t>(std::max<std::int64_t>({w + 1, barrier, 0}));
+                for (auto it = std::lower_bound(x.load_at.begin(), x.load_at.end(), from);
+                     it != x.load_at.end() && *it < k; ++it)
+                    candidates_.push_back(*it);
+            }
+            for (const auto& g : gave_up_) add(last_before_k(g));
+        }
+        if (last_conflicts && k == nodes_.size() && k > 0) add(static_cast<std::int64_t>(k) - 1);
+        std::sort(candidates_.begin(), candidates_.end(), std::greater<>());
+        candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    }
+
     // The races of event `e` (at position k, or after the end) with earlier events.
     void races(const event& e, std::size_t k, const vclock& base, std::int64_t pending_since, bool last_conflicts) {
-        vclock covered = base;
+        race_candidates(e, k, last_conflicts);
+        auto conflicts = [&](std::size_t j) {
+            return dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size());
+        };
+        vclock& covered = covered_;
+        covered = base;
         // What happens before e: its own clock when it ran, else as if it ran now.
-        vclock e_clock = k < nodes_.size() ? nodes_[k].clock : base;
+        vclock& e_clock = e_clock_;
+        e_clock = k < nodes_.size() ? nodes_[k].clock : base;
         if (k >= nodes_.size())
-            for (std::size_t j = 0; j < k; ++j)
-                if (nodes_[j].step.thread != e.thread &&
-                    (dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size())))
-                    join(e_clock, nodes_[j].clock);
+            for (std::uint32_t j : candidates_)
+                if (nodes_[j].step.thread != e.thread && conflicts(j)) join(e_clock, nodes_[j].clock);
         // Reverses the race with step j if e could run in its place; says whether to look further back.
         auto try_reverse = [&](std::size_t j) {
             if (static_cast<std::int64_t>(j) >= pending_since) {
@@ -734,10 +966,7 @@ private:
             if (en != enabling::certainly) reverse(j, e, k, e_clock);
             return en != enabling::no;
         };
-        auto conflicts = [&](std::size_t j) {
-            return dependent(nodes_[j].step, e) || (last_conflicts && j + 1 == nodes_.size());
-        };
-        for (std::size_t j = k; j-- > 0;) {
+        for (std::uint32_t j : candidates_) {
             const node& m = nodes_[j];
             if (m.step.thread == e.thread || leq(m, base) || !conflicts(j)) continue;
             if (leq(m, covered)) continue;
@@ -745,10 +974,11 @@ private:
                 // e could not run before step j (j enabled it): reverse e with the latest earlier
                 // conflicting step where it could, the one that disabled it (var accesses enable
                 // and disable nothing; the races they make are this loop's own).
-                for (std::size_t d = j; d-- > 0;) {
-                    const node& o = nodes_[d];
+                dependent_steps earlier(*this, e, j);
+                for (std::int64_t d; (d = earlier.next()) >= 0;) {
+                    const node& o = nodes_[static_cast<std::size_t>(d)];
                     if (o.step.thread == e.thread || leq(o, base) || !ops_dependent(o.step, e)) continue;
-                    if (!try_reverse(d)) break;
+                    if (!try_reverse(static_cast<std::size_t>(d))) break;
                 }
             }
             join(covered, m.clock);
@@ -762,11 +992,13 @@ private:
         // step that moved only because time passed its deadline after step j (and whatever
         // happens after it) cannot be part of the sequence; it comes after step j in every
         // execution. If e needs it, e cannot run before step j.
-        std::vector<std::size_t> dropped;
+        std::vector<std::size_t>& dropped = dropped_;
+        dropped.clear();
         auto after_dropped = [&](const vclock& c) {
             return std::any_of(dropped.begin(), dropped.end(), [&](std::size_t d) { return leq(nodes_[d], c); });
         };
-        std::vector<event> v;
+        std::vector<event>& v = sequence_;
+        v.clear();
         for (std::size_t x = j + 1; x < k; ++x) {
             const node& m = nodes_[x];
             if (leq(at, m.clock)) continue;  // happens after step j
@@ -781,15 +1013,30 @@ private:
         node& target = nodes_[j];
         for (const event& s : target.sleep)
             if (weak_initial(s, v)) return;
-        insert(&target.wut, std::move(v));
+        insert(&target.wut, v);
     }
 
     std::vector<node> nodes_;
+    std::vector<node> spare_;  // nodes popped, kept for their capacity
     std::vector<data_choice> root_data_;  // choices main makes before its first step
     std::vector<thread_info> threads_;
     std::vector<std::optional<std::int64_t>> values_;  // per step of the last execution, when it logged one
     std::vector<object_kind> kinds_;                     // per object id, as offered
     std::vector<event> unfinished_;  // the last execution's steps that never ran
+    // The steps of the current execution by what they touch, as recorded.
+    struct object_steps {
+        vclock all, writes;  // the clocks of its steps joined, and of those that are not loads
+        std::vector<std::uint32_t> write_at, load_at;  // the positions of those steps, ascending
+    };
+    std::vector<object_steps> objects_;  // by object id
+    std::vector<object_id> touched_;     // those with steps in this execution
+    vclock all_clock_;                   // every step's clock joined
+    vclock stalled_clock_;               // every stalled step's
+    // Steps stalled when taken (a yield, a try): every earlier step happens before them.
+    std::vector<std::uint32_t> barriers_;
+    std::vector<std::vector<std::uint32_t>> gave_up_;   // by thread: memory steps found stalled after they ran
+    std::vector<std::uint32_t> gave_up_all_;            // all of them
+    std::vector<std::vector<std::uint32_t>> steps_of_;  // by thread: the positions of its steps
     bool end_failed_ = false;        // it ended by a failure other than a deadlock,
     thread_id end_failing_ = no_thread;  // in this thread
     std::int64_t now_ = 0;
@@ -798,6 +1045,10 @@ private:
     std::size_t root_pos_ = 0;
     std::size_t first_new_ = 0;
     const bool debug_ = std::getenv("LOCKSTEP_DPOR_DEBUG") != nullptr;  // prints each execution
+    std::vector<std::uint32_t> candidates_;  // race_candidates()
+    std::vector<std::size_t> dropped_;       // reverse(): its buffers
+    std::vector<event> sequence_;
+    vclock covered_, e_clock_, base_;  // races() and analyse()
     bool started_ = false;
     bool exhausted_ = false;
     bool abandoned_ = false;
