@@ -126,7 +126,7 @@ TEST_CASE("JSON export: valid, with every step, and text escaped") {
     CHECK(contains(json, R"("kind": "deadlock")"));
     CHECK(contains(json, fmt::format(R"("token": "{}")", r.failure->token)));
     CHECK(count(json, R"("step": )") == 4);
-    CHECK(contains(json, R"({"step": 3, "thread": "T1", "operation": "lock", "object": "lock_a", "location": "models/)"));
+    CHECK(contains(json, R"({"step": 3, "thread": "T1", "operation": "lock", "object": "lock_a", "values": "", "location": "models/)"));
 
     // Quotes, backslashes and line breaks in a message stay valid JSON.
     const auto odd = lockstep::explore([] { LOCKSTEP_ASSERT(false, "a \"quoted\"\\ message\nover two lines"); });
@@ -159,7 +159,8 @@ TEST_CASE("swimlanes: one column per thread, one row per step, text escaped") {
     CHECK(contains(html, "<tr><th>step</th><th>main</th><th>T1</th><th>T2</th></tr>"));
     CHECK(count(html, "<td class=\"step\">") == 4);
     // Step 3 is T1's: the second of three lanes.
-    CHECK(contains(html, "<tr><td class=\"step\">3</td><td></td><td class=\"op\">lock lock_a<span class=\"where\">"));
+    CHECK(contains(html, "<tr><td class=\"step\">3</td><td></td><td class=\"op\"><span class=\"operation\">lock</span> "
+                         "<span class=\"object\">lock_a</span><span class=\"where\">"));
     const auto odd = lockstep::explore([] { LOCKSTEP_ASSERT(1 < 0, "<b>&"); });
     REQUIRE(odd.failure);
     const std::string escaped = lockstep::to_swimlanes(*odd.failure);

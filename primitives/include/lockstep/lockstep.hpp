@@ -13,6 +13,7 @@
 #include <lockstep/latch.hpp>
 #include <lockstep/locks.hpp>
 #include <lockstep/mutex.hpp>
+#include <lockstep/name.hpp>
 #include <lockstep/semaphore.hpp>
 #include <lockstep/shared_mutex.hpp>
 #include <lockstep/thread.hpp>
