@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what lockstep needs from Debian's packages, if it is missing.
+# Installs what lockstep needs from Debian's packages, if it is missing
+# (chromium: the test suite checks the HTML failure page as a browser renders it).
 set -euo pipefail
-packages=(cmake g++ clang-15 make doctest-dev libfmt-dev libboost-context-dev)
+packages=(cmake g++ clang-15 make doctest-dev libfmt-dev libboost-context-dev chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <lockstep/lockstep.hpp>
 
@@ -149,6 +151,41 @@ TEST_CASE("a joined lock-order inversion exports each of its executions") {
     const std::string html = lockstep::to_swimlanes(*r.failure);
     CHECK(contains(html, "<h2>execution 1 of 2</h2>"));
     CHECK(contains(html, "<h2>execution 2 of 2</h2>"));
+}
+
+TEST_CASE("the HTML page is a bug report: model and failure, replay command, threads at the end, values") {
+    const auto r = lockstep::run_model(find("s08_ab_ba_deadlock"), {}, false);
+    REQUIRE(r.failure);
+    CHECK(r.failure->model == "s08_ab_ba_deadlock");
+    CHECK(r.failure->replay == "lockstep-models --replay s08_ab_ba_deadlock " + r.failure->token);
+    CHECK(contains(r.failure->report(), "\nreplay: " + r.failure->replay + "\n"));
+    const std::string html = lockstep::to_swimlanes(*r.failure);
+    CHECK(contains(html, "<title>lockstep: deadlock in s08_ab_ba_deadlock</title>"));
+    CHECK(contains(html, "<pre id=\"replay\">" + r.failure->replay + "</pre>"));
+    CHECK(contains(html, "<tr><td class=\"thread\">T1</td><td class=\"holds\">lock_a</td>"
+                         "<td class=\"blocked-on blocked\">lock_b</td>"));
+    REQUIRE(r.failure->threads.size() == 3);
+    CHECK(r.failure->threads[2].holds == std::vector<std::string>{"lock_b"});
+    CHECK(r.failure->threads[2].blocked_on == "lock_a");
+    CHECK(r.failure->threads[0].blocked_on == "T1");  // main joins T1
+
+    // Atomics: the values each step read and wrote, in the data, the JSON and the page.
+    const auto atomics = lockstep::explore([] {
+        lockstep::atomic<int> x(5, "x");
+        lockstep::thread t([&] { x.fetch_add(2); });
+        t.join();
+        LOCKSTEP_ASSERT(x.load() == 0);
+    });
+    REQUIRE(atomics.failure);
+    std::vector<std::string> values;
+    for (const auto& s : atomics.failure->traces.at(0).steps)
+        if (!s.values.empty()) values.push_back(s.values);
+    CHECK(values == std::vector<std::string>{"read 5, wrote 7", "read 7"});
+    CHECK(contains(lockstep::to_json(*atomics.failure), R"("values": "read 5, wrote 7")"));
+    const std::string page = lockstep::to_swimlanes(*atomics.failure);
+    CHECK(contains(page, "<span class=\"values\">read 5, wrote 7</span>"));
+    CHECK(contains(page, "<title>lockstep: assertion in a model</title>"));  // unnamed
+    CHECK(contains(page, "LOCKSTEP_REPLAY=" + atomics.failure->token));
 }
 
 TEST_CASE("swimlanes: one column per thread, one row per step, text escaped") {
