@@ -52,10 +52,6 @@ std::string_view shown_path(std::string_view file) noexcept {
     return relative.empty() ? file : relative;
 }
 
-} // namespace lockstep::detail
-
-namespace lockstep::detail {
-
 std::string where(std::source_location loc) {
     if (loc.line() == 0) return {};
     return fmt::format("{}:{}", shown_path(loc.file_name()), loc.line());

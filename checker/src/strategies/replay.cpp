@@ -45,9 +45,9 @@ private:
     std::optional<std::string> part_problem() const {
         const recorded_schedule& schedule = parts_[part_];
         if (position_ == schedule.count && shape_ == schedule.shape) return std::nullopt;
-        return fmt::format("the token does not fit this model: {}it was recorded on another model, another version of it, "
-                           "or with other options: the choices offered differ from the ones it records ({} of its "
-                           "{} decisions were used)",
+        return fmt::format("the token does not fit this model: {}it was recorded on another model, another "
+                           "version of it, or with other options: the choices offered differ from the ones it "
+                           "records ({} of its {} decisions were used)",
                            in_part(), position_, schedule.count);
     }
     std::string in_part() const {
