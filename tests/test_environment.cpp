@@ -166,7 +166,7 @@ TEST_CASE("LOCKSTEP_REPLAY replays one failure inside the test that found it") {
     CHECK(again.failure->token == found.failure->token);
     CHECK(again.failure->message == found.failure->message);
 
-    const environment_guard bad("LOCKSTEP_REPLAY", "ls1-nonsense");
+    const environment_guard bad("LOCKSTEP_REPLAY", "ls2-nonsense");
     CHECK_THROWS_AS((void)lockstep::explore(lost_update), lockstep::token_error);
 }
 

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <lockstep/lockstep.hpp>
 
@@ -126,7 +128,7 @@ TEST_CASE("JSON export: valid, with every step, and text escaped") {
     CHECK(contains(json, R"("kind": "deadlock")"));
     CHECK(contains(json, fmt::format(R"("token": "{}")", r.failure->token)));
     CHECK(count(json, R"("step": )") == 4);
-    CHECK(contains(json, R"({"step": 3, "thread": "T1", "operation": "lock", "object": "lock_a", "location": "models/)"));
+    CHECK(contains(json, R"({"step": 3, "thread": "T1", "operation": "lock", "object": "lock_a", "values": "", "location": "models/)"));
 
     // Quotes, backslashes and line breaks in a message stay valid JSON.
     const auto odd = lockstep::explore([] { LOCKSTEP_ASSERT(false, "a \"quoted\"\\ message\nover two lines"); });
@@ -151,6 +153,41 @@ TEST_CASE("a joined lock-order inversion exports each of its executions") {
     CHECK(contains(html, "<h2>execution 2 of 2</h2>"));
 }
 
+TEST_CASE("the HTML page is a bug report: model and failure, replay command, threads at the end, values") {
+    const auto r = lockstep::run_model(find("s08_ab_ba_deadlock"), {}, false);
+    REQUIRE(r.failure);
+    CHECK(r.failure->model == "s08_ab_ba_deadlock");
+    CHECK(r.failure->replay == "lockstep-models --replay s08_ab_ba_deadlock " + r.failure->token);
+    CHECK(contains(r.failure->report(), "\nreplay: " + r.failure->replay + "\n"));
+    const std::string html = lockstep::to_swimlanes(*r.failure);
+    CHECK(contains(html, "<title>lockstep: deadlock in s08_ab_ba_deadlock</title>"));
+    CHECK(contains(html, "<pre id=\"replay\">" + r.failure->replay + "</pre>"));
+    CHECK(contains(html, "<tr><td class=\"thread\">T1</td><td class=\"holds\">lock_a</td>"
+                         "<td class=\"blocked-on blocked\">lock_b</td>"));
+    REQUIRE(r.failure->threads.size() == 3);
+    CHECK(r.failure->threads[2].holds == std::vector<std::string>{"lock_b"});
+    CHECK(r.failure->threads[2].blocked_on == "lock_a");
+    CHECK(r.failure->threads[0].blocked_on == "T1");  // main joins T1
+
+    // Atomics: the values each step read and wrote, in the data, the JSON and the page.
+    const auto atomics = lockstep::explore([] {
+        lockstep::atomic<int> x(5, "x");
+        lockstep::thread t([&] { x.fetch_add(2); });
+        t.join();
+        LOCKSTEP_ASSERT(x.load() == 0);
+    });
+    REQUIRE(atomics.failure);
+    std::vector<std::string> values;
+    for (const auto& s : atomics.failure->traces.at(0).steps)
+        if (!s.values.empty()) values.push_back(s.values);
+    CHECK(values == std::vector<std::string>{"read 5, wrote 7", "read 7"});
+    CHECK(contains(lockstep::to_json(*atomics.failure), R"("values": "read 5, wrote 7")"));
+    const std::string page = lockstep::to_swimlanes(*atomics.failure);
+    CHECK(contains(page, "<span class=\"values\">read 5, wrote 7</span>"));
+    CHECK(contains(page, "<title>lockstep: assertion in a model</title>"));  // unnamed
+    CHECK(contains(page, "LOCKSTEP_REPLAY=" + atomics.failure->token));
+}
+
 TEST_CASE("swimlanes: one column per thread, one row per step, text escaped") {
     const auto r = lockstep::run_model(find("s08_ab_ba_deadlock"), {}, false);
     REQUIRE(r.failure);
@@ -159,7 +196,8 @@ TEST_CASE("swimlanes: one column per thread, one row per step, text escaped") {
     CHECK(contains(html, "<tr><th>step</th><th>main</th><th>T1</th><th>T2</th></tr>"));
     CHECK(count(html, "<td class=\"step\">") == 4);
     // Step 3 is T1's: the second of three lanes.
-    CHECK(contains(html, "<tr><td class=\"step\">3</td><td></td><td class=\"op\">lock lock_a<span class=\"where\">"));
+    CHECK(contains(html, "<tr><td class=\"step\">3</td><td></td><td class=\"op\"><span class=\"operation\">lock</span> "
+                         "<span class=\"object\">lock_a</span><span class=\"where\">"));
     const auto odd = lockstep::explore([] { LOCKSTEP_ASSERT(1 < 0, "<b>&"); });
     REQUIRE(odd.failure);
     const std::string escaped = lockstep::to_swimlanes(*odd.failure);

@@ -144,7 +144,7 @@ TEST_CASE("orders seen in different executions are joined into one cycle, and it
         CHECK(contains(r.failure->message, "T2 takes a (at tests/test_lock_order.cpp:"));
         CHECK(contains(r.failure->message, "), in execution 1\n"));
         CHECK(r.failure->message.ends_with("), in execution 2"));
-        CHECK(contains(r.failure->report(), "execution 2 of 2 (ls1-"));
+        CHECK(contains(r.failure->report(), "execution 2 of 2 (ls2-"));
         CHECK(std::count(r.failure->token.begin(), r.failure->token.end(), '+') == 1);
 
         // The compound token runs both executions again, and the report is the same.
@@ -223,7 +223,7 @@ TEST_CASE("a compound token that is malformed, or not of this model, is a token 
     REQUIRE(r.failure);
     const std::string token = r.failure->token;
     const std::string first = token.substr(0, token.find('+'));
-    CHECK_THROWS_WITH_AS(lockstep::replay([] { either_order(false); }, first + "+ls1-@@@"),
+    CHECK_THROWS_WITH_AS(lockstep::replay([] { either_order(false); }, first + "+ls2-@@@"),
                          doctest::Contains("part 2 of the replay token: replay token is malformed"),
                          lockstep::token_error);
     CHECK_THROWS_WITH_AS(lockstep::replay([] { either_order(false); }, first + "+"),

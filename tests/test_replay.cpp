@@ -56,12 +56,16 @@ TEST_CASE("bad tokens are clear errors, never crashes") {
     const auto& s01 = find("s01_lost_update");
     const auto good = lockstep::run_model(s08, {}, false).failure->token;
 
-    CHECK(token_error_of(s08.body, "") == "not a lockstep replay token: a token starts with \"ls1-\"");
-    CHECK(token_error_of(s08.body, "hello") == "not a lockstep replay token: a token starts with \"ls1-\"");
+    CHECK(token_error_of(s08.body, "") == "not a lockstep replay token: a token starts with \"ls2-\"");
+    CHECK(token_error_of(s08.body, "hello") == "not a lockstep replay token: a token starts with \"ls2-\"");
     CHECK(token_error_of(s08.body, "ls7-AAAA").find("version 7") != std::string::npos);
-    CHECK(token_error_of(s08.body, "ls1-").find("truncated") != std::string::npos);
-    CHECK(token_error_of(s08.body, "ls1-AaC*AQ").find("character '*' at position 7") != std::string::npos);
-    CHECK(token_error_of(s08.body, good.substr(0, good.size() - 3)).find("ls1") == std::string::npos);
+    CHECK(token_error_of(s08.body, "ls2-").find("truncated") != std::string::npos);
+    CHECK(token_error_of(s08.body, "ls2-AaC*AQ").find("character '*' at position 7") != std::string::npos);
+    CHECK(token_error_of(s08.body, good.substr(0, good.size() - 3)).find("ls2") == std::string::npos);
+    // A token of the format before tokens named their model.
+    CHECK(token_error_of(s08.body, "ls1-AaCcAQPUVF6PAAIBNEhCuw") ==
+          "replay token is in the old format, version 1, which does not record the model it was recorded on; this "
+          "lockstep reads version 2 tokens (\"ls2-\"): run the model again to get a new token");
 
     std::string flipped = good;
     flipped[6] = flipped[6] == 'A' ? 'B' : 'A';
@@ -84,7 +88,7 @@ TEST_CASE("the runner replays a token and exits non-zero on a failure") {
           std::string::npos);
 
     std::ostringstream out2, err2;
-    const char* bad[] = {"lockstep-models", "--replay", "s08_ab_ba_deadlock", "ls1-nonsense"};
+    const char* bad[] = {"lockstep-models", "--replay", "s08_ab_ba_deadlock", "ls2-nonsense"};
     CHECK(lockstep::run_models(lockstep::models::catalog(), 4, bad, out2, err2) == 2);
     CHECK(err2.str().find("lockstep-models: replay token") != std::string::npos);
 }

@@ -74,7 +74,7 @@ TEST_CASE("robust: every option is validated at the start, with an error naming 
     o.lock_order = static_cast<lockstep::lock_order_check>(42);
     CHECK(contains(usage_error_of(o), "options.lock_order"));
     o = {};
-    o.token = "ls1-AAAA";
+    o.token = "ls2-AAAA";
     CHECK(contains(usage_error_of(o), "options.token"));
     o = {};
     o.failure_dir = "/proc/version/reports";  // under a file: can never be a directory

@@ -27,7 +27,7 @@ using lockstep::testing::token_error_of;
 
 TEST_CASE("robust: a forged token declaring 2^32 decisions neither allocates them nor replays") {
     const std::string forged = forged_zero_run(std::uint64_t{1} << 32);
-    CHECK(forged.size() == 35);
+    CHECK(forged.size() == 39);
     const auto& s08 = find("s08_ab_ba_deadlock");
     std::string error;
     {
@@ -70,15 +70,15 @@ TEST_CASE("robust: a token is decoded canonically, with no ignored characters or
         CHECK_THROWS_AS((void)lockstep::detail::decode_token(good + c), lockstep::token_error);
 
     // An overlong number (20000 as three bytes plus a zero byte) is a second spelling.
-    std::vector<std::uint8_t> p{1, 0xa0, 0x9c, 0x81, 0x00, 0, 0, 0, 0, 0};
+    std::vector<std::uint8_t> p{2, 0xa0, 0x9c, 0x81, 0x00, 0, 0, 0, 0, 0, 0, 0, 0};
     CHECK(contains(token_error_of(s08.body, forge_token(p)), "shortest form"));
     // Two runs of zeros in a row, and an empty run.
-    p = {1, 10, 2, 0, 0, 0, 0, 0, 1, 0, 1};
+    p = {2, 10, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1};
     CHECK(contains(token_error_of(s08.body, forge_token(p)), "two runs of choice 0 in a row"));
-    p = {1, 10, 0, 0, 0, 0, 0, 0, 0};
+    p = {2, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     CHECK(contains(token_error_of(s08.body, forge_token(p)), "an empty run"));
     // A choice no decision can offer.
-    p = {1, 10, 1, 0, 0, 0, 0};
+    p = {2, 10, 1, 0, 0, 0, 0, 0, 0, 0};
     put_varint(p, std::uint64_t{1} << 40);
     CHECK(contains(token_error_of(s08.body, forge_token(p)), "more than a decision can offer"));
 }
@@ -89,8 +89,12 @@ TEST_CASE("robust: every part of a compound token is checked against the model")
     const std::string good = lockstep::run_model(s08, {}, false).failure->token;
     const std::string other = lockstep::run_model(s01, {}, false).failure->token;
     // The first part deadlocks; the second belongs to another model.
-    CHECK(contains(token_error_of(s08.body, good + "+" + other), "part 2"));
-    CHECK(contains(token_error_of(s08.body, other + "+" + good), "part 1"));
+    CHECK(contains(token_error_of(s08.body, good + "+" + other), "part 2 of it was recorded on another model"));
+    CHECK(contains(token_error_of(s08.body, other + "+" + good), "part 2 of it was recorded on another model"));
+    // Parts of an unnamed model are checked by what the model offers.
+    lockstep::options unnamed = s08.settings;
+    const std::string anonymous = lockstep::explore(s08.body, unnamed).failure->token;
+    CHECK(contains(token_error_of(s08.body, anonymous + "+" + forged_zero_run(3)), "part 2"));
 }
 
 TEST_CASE("robust: only a lock-order report makes a compound token") {

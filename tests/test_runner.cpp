@@ -76,12 +76,12 @@ TEST_CASE("--junit writes one testcase per model, a failure for each unexpected 
     CHECK(count(xml, "<failure ") == 1);
     // The expected deadlock passes, with its replay line for whoever reads the log.
     CHECK(contains(xml, "<system-out>FAIL deadlock as expected: deadlock: every thread is blocked\n"
-                        "replay: my-models --replay s08_ab_ba_deadlock ls1-"));
+                        "replay: my-models --replay s08_ab_ba_deadlock ls2-"));
     // The odd model: escaped in attributes and text, its report ends with the replay line.
     CHECK(contains(xml, "name=\"odd&lt;&amp;&quot;&apos;&gt;\""));
     CHECK(contains(xml, "<failure message=\"expected PASS, got FAIL assertion: assertion failed: 1 &lt; 0 (a &lt;b&gt; "
                         "&amp; &quot;c&quot;\xEF\xBF\xBD)\" type=\"FAIL assertion\">lockstep: assertion in odd&lt;&amp;"));
-    const auto replay = xml.find("replay: my-models --replay odd&lt;&amp;\"'&gt; ls1-");
+    const auto replay = xml.find("replay: my-models --replay odd&lt;&amp;\"'&gt; ls2-");
     REQUIRE(replay != std::string::npos);
     CHECK(xml.find("\n</failure>", replay) == xml.find('\n', replay));  // the last line of the failure's text
     CHECK_FALSE(contains(xml, "\x01"));
@@ -100,8 +100,8 @@ TEST_CASE("the runner names the binary it runs as, in usage, errors and replay l
     CHECK(wrong.err.starts_with("bank-models: unknown option --bogus\nusage: bank-models [options]"));
     const auto found = run(lockstep::models::catalog(), {"./bank-models", "s08_ab_ba_deadlock", "--details"});
     CHECK(found.code == 0);
-    CHECK(contains(found.out, "replay s08_ab_ba_deadlock: bank-models --replay s08_ab_ba_deadlock ls1-"));
-    CHECK(contains(found.out, "\nreplay: bank-models --replay s08_ab_ba_deadlock ls1-"));  // the report's line
+    CHECK(contains(found.out, "replay s08_ab_ba_deadlock: bank-models --replay s08_ab_ba_deadlock ls2-"));
+    CHECK(contains(found.out, "\nreplay: bank-models --replay s08_ab_ba_deadlock ls2-"));  // the report's line
     CHECK_FALSE(contains(found.out + found.err, "lockstep-models"));
 }
 

@@ -26,7 +26,7 @@ inline std::string forge_token(std::vector<std::uint8_t> payload) {
     for (std::uint8_t b : payload) h = (h ^ b) * 16777619u;
     put_u32(payload, h);
     static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string text = "ls1-";
+    std::string text = "ls2-";
     std::uint32_t buffer = 0;
     int bits = 0;
     for (std::uint8_t b : payload) {
@@ -38,11 +38,13 @@ inline std::string forge_token(std::vector<std::uint8_t> payload) {
     return text;
 }
 
-// A token declaring `count` decisions, all of them choice 0, in one run.
+// A token declaring `count` decisions, all of them choice 0, in one run, of an
+// unnamed model.
 inline std::string forged_zero_run(std::uint64_t count, std::uint64_t max_steps = 20'000) {
-    std::vector<std::uint8_t> p{1};
+    std::vector<std::uint8_t> p{2};
     put_varint(p, max_steps);
     put_varint(p, count);
+    p.insert(p.end(), {0, 0, 0});  // the model: unnamed
     put_u32(p, 0);
     p.push_back(0);
     put_varint(p, count);

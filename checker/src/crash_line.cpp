@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "execution.hpp"
+#include "source_paths.hpp"
 
 namespace lockstep::detail {
 namespace {
@@ -83,7 +84,8 @@ void write_crash_line(const char* what) noexcept {
     else if (f.thread == 0) out << "main";
     else out << "T" << std::uint64_t{f.thread};
     if (f.last.line() == 0) out << ", before its first step";
-    else out << ", after step " << std::uint64_t{f.step} << " at " << f.last.file_name() << ":" << std::uint64_t{f.last.line()};
+    else out << ", after step " << std::uint64_t{f.step} << " at "
+                 << shown_path(f.last.file_name()).data() << ":" << std::uint64_t{f.last.line()};
     out.write();
 }
 

@@ -13,6 +13,8 @@
 
 #include <lockstep/token_error.hpp>
 
+#include "source_paths.hpp"
+
 namespace lockstep::detail {
 namespace {
 
@@ -57,6 +59,13 @@ lockstep::memory_model memory_model_named(const char* name, std::string_view val
 
 } // namespace
 
+void apply_source_root_environment(options& opts) {
+    if (auto v = variable("LOCKSTEP_SOURCE_ROOT")) opts.source_root = std::string(*v);
+    opts.source_root = checked_source_root(opts.source_root, variable("LOCKSTEP_SOURCE_ROOT")
+                                                                 ? "LOCKSTEP_SOURCE_ROOT"
+                                                                 : "options::source_root");
+}
+
 void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_STRATEGY")) opts.strategy = strategy_named("LOCKSTEP_STRATEGY", *v);
     if (auto v = variable("LOCKSTEP_SEED")) opts.seed = number<std::uint64_t>("LOCKSTEP_SEED", *v);
@@ -68,6 +77,7 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_MEMORY_MODEL"))
         opts.memory_model = memory_model_named("LOCKSTEP_MEMORY_MODEL", *v);
     if (auto v = variable("LOCKSTEP_FAILURE_DIR")) opts.failure_dir = std::string(*v);
+    apply_source_root_environment(opts);
     // Replaying wins over any strategy: the token alone decides the schedule.
     if (auto v = variable("LOCKSTEP_REPLAY")) {
         opts.strategy = strategy::replay;

@@ -16,7 +16,10 @@ namespace lockstep::detail {
 //   LOCKSTEP_WORKERS           unsigned decimal (0 = one per core)
 //   LOCKSTEP_MEMORY_MODEL      rc11 | sc
 //   LOCKSTEP_FAILURE_DIR       a directory
+//   LOCKSTEP_SOURCE_ROOT       an absolute directory: report paths relative to it ("/": absolute)
 //   LOCKSTEP_REPLAY            a token: the exploration replays it (strategy::replay)
 void apply_environment(options& opts);
+// LOCKSTEP_SOURCE_ROOT alone (replay applies no other knob); checks the root.
+void apply_source_root_environment(options& opts);
 
 } // namespace lockstep::detail

@@ -270,18 +270,18 @@ void execution::exit_thread() {
             const object_info& lock = objects_[o];
             if (lock.owner != current_) continue;
             fail(failure_kind::misuse,
-                 fmt::format("thread {} ended while holding {} (locked at {}:{}); any thread waiting for it "
+                 fmt::format("thread {} ended while holding {} (locked at {}); any thread waiting for it "
                              "waits forever",
                              thread_label(current_), object_label(static_cast<object_id>(o)),
-                             lock.owned_since.file_name(), lock.owned_since.line()),
+                             where(lock.owned_since)),
                  lock.owned_since);
         }
     }
     for (const held_lock& h : self.shared_held)
         fail(failure_kind::misuse,
-             fmt::format("thread {} ended while holding {} in shared mode (locked at {}:{}); a writer waiting for "
+             fmt::format("thread {} ended while holding {} in shared mode (locked at {}); a writer waiting for "
                          "it waits forever",
-                         thread_label(current_), object_label(h.lock), h.since.file_name(), h.since.line()),
+                         thread_label(current_), object_label(h.lock), where(h.since)),
              h.since);
     const thread_id next = pick_next();
     if (next == no_thread) no_thread_can_move();
@@ -309,8 +309,8 @@ void execution::no_thread_can_move() {
     for (std::size_t t = 1; t < thread_count_; ++t)
         if (!threads_[t]->joined)
             fail(failure_kind::misuse,
-                 fmt::format("thread {} was never joined (created at {}:{}{})", thread_label(static_cast<thread_id>(t)),
-                             threads_[t]->created.file_name(), threads_[t]->created.line(),
+                 fmt::format("thread {} was never joined (created at {}{})", thread_label(static_cast<thread_id>(t)),
+                             where(threads_[t]->created),
                              library_site_hint(threads_[t]->created)),
                  threads_[t]->created);
     if (check_lock_order_ && !lock_order_.cycle().empty())

@@ -104,8 +104,13 @@ public:
     const object_info& object(object_id o) const { return objects_[o]; }
     std::string object_label(object_id o) const;
     std::string thread_label(thread_id t) const;
+    // lockstep::name (naming.cpp): a thread object's name is its thread's.
+    void rename(object_id o, std::string_view name);
     std::uint64_t max_steps() const { return max_steps_; }
     void set_model_name(std::string name) { model_name_ = std::move(name); }
+    // Which model tokens of this execution say they were recorded on (token.hpp).
+    void set_model_fingerprint(std::uint32_t f) { model_fingerprint_ = f; }
+    std::uint32_t model_fingerprint() const { return model_fingerprint_; }
     // What the crash line names (crash_line.hpp); gathered without allocating.
     struct crash_facts {
         const char* model;
@@ -240,6 +245,7 @@ private:
     stack_pool& stacks_;
     std::uint64_t max_steps_;
     std::string model_name_;
+    std::uint32_t model_fingerprint_ = 0;
     std::uint64_t runs_ = 0;
     strategy_base* strategy_ = nullptr;
     fiber explorer_{};

@@ -13,7 +13,9 @@
 #include "leak_bound.hpp"
 #include "lock_order_history.hpp"
 #include "options_check.hpp"
+#include "report.hpp"
 #include "signal_handlers.hpp"
+#include "source_paths.hpp"
 #include "parallel_random.hpp"
 #include "watchdog.hpp"
 
@@ -21,15 +23,19 @@ namespace lockstep {
 namespace {
 using namespace detail;
 
+// `recorded_model`: a replayed token's model (token.hpp), kept in the tokens
+// the replay writes when the replaying side has no name of its own.
 result run(const std::function<void()>& model, const options& opts, strategy_base& strategy, std::uint64_t max_steps,
-           bool verify_failures) {
+           bool verify_failures, std::uint32_t recorded_model = unnamed_model) {
     const auto start = std::chrono::steady_clock::now();
+    const source_root_scope paths(opts.source_root);
     const signal_handlers handler;
     const alternate_stack signal_stack;
     stack_pool stacks(opts.stack_size);
     execution ex(stacks, max_steps);
     ex.set_step_time_limit(opts.step_time_limit);
     ex.set_model_name(opts.name);
+    ex.set_model_fingerprint(opts.name.empty() ? recorded_model : model_fingerprint(opts.name));
     const watchdog dog(ex, opts.step_time_limit);
     ex.set_detect_races(opts.detect_races);
     ex.set_memory_model(opts.memory_model);
@@ -61,7 +67,9 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             failure f;
             f.kind = failure_kind::nondeterminism;
             f.message = "the model is nondeterministic: " + *problem;
-            f.token = encode_token(ex.decisions(), max_steps);
+            f.token = encode_token(ex.decisions(), max_steps, ex.model_fingerprint());
+            f.model = opts.name;
+            f.replay = replay_command(f.token, opts);
             f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n  The model depends on something the "
                                  "checker does not control (wall clock, unseeded randomness, real threads, object "
                                  "addresses, data kept from an earlier execution in statics or globals).\n",
@@ -151,9 +159,10 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
 
 } // namespace
 
-result explore(std::function<void()> model, options opts) {
+result explore(std::function<void()> model, options opts, std::string_view project_root) {
     if (!model) throw usage_error("lockstep::explore: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::explore called from inside a model");
+    if (opts.source_root.empty()) opts.source_root = project_root;
     apply_environment(opts);  // LOCKSTEP_* variables win over the code: CI's knobs
     check_options(opts, false);
     if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
@@ -165,21 +174,24 @@ result explore(std::function<void()> model, options opts) {
         if (opts.workers != 1) return explore_random_in_parallel(model, opts);
         return run(model, opts, *make_random(opts.seed), opts.max_steps, true);
     case strategy::pct: return run(model, opts, *make_pct(opts.seed, opts.pct_depth), opts.max_steps, true);
-    case strategy::replay: return replay(std::move(model), opts.token, opts);
+    case strategy::replay: return replay(std::move(model), opts.token, opts, project_root);
     }
     throw usage_error("lockstep::explore: unknown strategy");
 }
 
-result replay(std::function<void()> model, std::string_view token, options opts) {
+result replay(std::function<void()> model, std::string_view token, options opts, std::string_view project_root) {
     if (!model) throw usage_error("lockstep::replay: the model is empty");
     if (detail::in_model()) throw usage_error("lockstep::replay called from inside a model");
+    if (opts.source_root.empty()) opts.source_root = project_root;
+    apply_source_root_environment(opts);  // how paths read is not a knob of the schedule
     check_options(opts, true);
     std::uint64_t max_steps = 0;
+    const std::uint32_t recorded = token_model(token, opts.name);
     auto strategy = make_replay(token, max_steps);
     opts.strategy = strategy::replay;
     opts.max_executions = 0;  // one per part of the token
     opts.stop_on_failure = false;  // every part runs, so every part is checked
-    result r = run(model, opts, *strategy, max_steps, false);
+    result r = run(model, opts, *strategy, max_steps, false, recorded);
     if (auto problem = strategy->problem()) throw token_error(*problem);
     check_compound_replay(token, r);
     return r;

@@ -69,7 +69,9 @@ failure make_failure(const execution& ex, const options& opts) {
     f.kind = rec.kind;
     f.message = rec.message;
     f.location = where(rec.where);
-    f.token = encode_token(ex.decisions(), ex.max_steps());
+    f.token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint());
+    f.model = opts.name;
+    f.replay = replay_command(f.token, opts);
     f.text = render_report(ex, f.token, opts);
     f.traces.push_back(record_trace(ex, ex.events().size(), f.token));
     f.threads = record_threads(ex);
@@ -139,6 +141,8 @@ failure joined_inversion(const std::function<void()>& model, execution& ex, cons
     }
     failure f;
     f.token = token;
+    f.model = opts.name;
+    f.replay = replay_command(token, opts);
     const std::string model_name = opts.name.empty() ? "model" : opts.name;
     if (!replayed || history.cycle().empty() || history.cycle_token() != token) {
         f.kind = failure_kind::nondeterminism;

@@ -19,6 +19,7 @@
 #include "failures.hpp"
 #include "lock_order_history.hpp"
 #include "signal_handlers.hpp"
+#include "source_paths.hpp"
 #include "watchdog.hpp"
 
 namespace lockstep::detail {
@@ -55,6 +56,7 @@ public:
     void work(unsigned w, worker_share& out) noexcept {
         try {
             const alternate_stack signal_stack;
+            const source_root_scope paths(opts_.source_root);
             stack_pool stacks(opts_.stack_size);
             execution ex(stacks, opts_.max_steps);
             configure(ex);
@@ -75,7 +77,7 @@ public:
                 if (opts_.lock_order != lock_order_check::off && (!ex.failure() || inverted)) {
                     std::vector<history_edge> edges = seen.new_edges(ex);
                     if (!edges.empty()) {
-                        std::string token = encode_token(ex.decisions(), ex.max_steps());
+                        std::string token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint());
                         seen.add(edges, token);
                         out.batches.push_back({i, std::move(token), std::move(edges)});
                     }
@@ -110,6 +112,7 @@ public:
         ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
         ex.set_step_time_limit(opts_.step_time_limit);
         ex.set_model_name(opts_.name);
+        ex.set_model_fingerprint(model_fingerprint(opts_.name));
     }
 
 private:
@@ -124,6 +127,7 @@ private:
 } // namespace
 
 result explore_random_in_parallel(const std::function<void()>& model, const options& opts) {
+    const source_root_scope paths(opts.source_root);
     const auto start = std::chrono::steady_clock::now();
     const std::uint64_t budget = opts.max_executions == 0 ? 10'000 : opts.max_executions;
     unsigned workers = opts.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opts.workers;

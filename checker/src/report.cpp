@@ -69,7 +69,9 @@ std::size_t repeating_period(std::span<const event> ev) {
 
 trace_step describe_step(const execution& ex, std::size_t index) {
     const event& e = ex.events()[index];
-    return {index + 1, ex.thread_label(e.thread), describe_op(ex, e), ex.object_label(e.op.object), where(e.op.location)};
+    const bool atomic = e.access != memory::none && e.access < ex.memory().accesses();
+    return {index + 1, ex.thread_label(e.thread), describe_op(ex, e), ex.object_label(e.op.object), where(e.op.location),
+            atomic ? ex.memory().values(e.access) : std::string()};
 }
 
 class trace_table {
@@ -222,15 +224,13 @@ std::string wait_cycle(const execution& ex) {
 
 } // namespace
 
-std::string where(std::source_location loc) {
-    if (loc.line() == 0) return {};
-    return fmt::format("{}:{}", loc.file_name(), loc.line());
+std::string replay_command(std::string_view token, const options& opts) {
+    if (!opts.replay_command.empty()) return fmt::format("{} {}", opts.replay_command, token);
+    return fmt::format("lockstep::replay(model, \"{0}\"), or run this test again with LOCKSTEP_REPLAY={0}", token);
 }
 
 std::string replay_line(std::string_view token, const options& opts) {
-    if (!opts.replay_command.empty()) return fmt::format("replay: {} {}", opts.replay_command, token);
-    return fmt::format("replay: lockstep::replay(model, \"{0}\"), or run this test again with LOCKSTEP_REPLAY={0}",
-                       token);
+    return fmt::format("replay: {}", replay_command(token, opts));
 }
 
 std::string render_trace(const execution& ex, std::size_t steps) { return interleaving(ex, steps); }
@@ -245,7 +245,15 @@ trace record_trace(const execution& ex, std::size_t steps, std::string token) {
 
 std::vector<thread_at_end> record_threads(const execution& ex) {
     std::vector<thread_at_end> all;
-    for (thread_id t = 0; t < ex.thread_count(); ++t) all.push_back({ex.thread_label(t), state_at_end(ex, t)});
+    for (thread_id t = 0; t < ex.thread_count(); ++t) {
+        const thread_state& th = ex.thread(t);
+        thread_at_end end{ex.thread_label(t), state_at_end(ex, t), {}, {}};
+        for (object_id o = 0; o < ex.object_count(); ++o)
+            if (ex.object(o).owner == t) end.holds.push_back(ex.object_label(o));
+        for (const held_lock& h : th.shared_held) end.holds.push_back(ex.object_label(h.lock) + " (shared)");
+        if (th.blocked && !th.finished) end.blocked_on = ex.object_label(th.pending.object);
+        all.push_back(std::move(end));
+    }
     return all;
 }
 

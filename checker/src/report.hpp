@@ -10,7 +10,7 @@
 
 namespace lockstep::detail {
 
-// "file:line" of a location, or "" when it has none.
+// "file:line" of a location, or "" when it has none; the path as shown_path() spells it.
 std::string where(std::source_location loc);
 
 // The report of the failure `ex` ended with; `token` replays it.
@@ -24,7 +24,8 @@ std::string render_trace(const execution& ex, std::size_t steps);
 trace record_trace(const execution& ex, std::size_t steps, std::string token);
 std::vector<thread_at_end> record_threads(const execution& ex);
 
-// The line that replays a failure.
+// The line that replays a failure: "replay: " and its command.
 std::string replay_line(std::string_view token, const options& opts);
+std::string replay_command(std::string_view token, const options& opts);
 
 } // namespace lockstep::detail

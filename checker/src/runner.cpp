@@ -1,6 +1,7 @@
 // The command-line runner: a table of verdicts for a catalogue of models.
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -18,7 +19,9 @@
 #include <lockstep/model.hpp>
 
 #include "junit.hpp"
+#include "lock_order_history.hpp"
 #include "progress.hpp"
+#include "token.hpp"
 
 namespace lockstep {
 namespace {
@@ -195,7 +198,27 @@ verdict judge(const model& m, const result& r) {
     return v;
 }
 
-result run_model(const model& m, const options& overrides, bool strategy_given, std::string_view program) {
+namespace {
+// Which of `models` a token replayed on `tried` was recorded on, when the token
+// says and it is another: its name, and the command that replays it there.
+std::string origin_of(std::string_view token, std::span<const model> models, std::string_view tried,
+                      std::string_view program) {
+    std::uint32_t recorded = detail::unnamed_model;
+    try {
+        recorded = detail::decode_token(detail::token_parts(token).front()).model;
+    } catch (const token_error&) {
+        return {};
+    }
+    if (recorded == detail::unnamed_model || recorded == detail::model_fingerprint(tried)) return {};
+    for (const model& m : models)
+        if (detail::model_fingerprint(m.name) == recorded)
+            return fmt::format("; it was recorded on model {}: {} --replay {} {}", m.name, program, m.name, token);
+    return "; it was recorded on none of this program's models";
+}
+} // namespace
+
+result run_model(const model& m, const options& overrides, bool strategy_given, std::string_view program,
+                 std::string_view project_root) {
     options o = m.settings;
     if (strategy_given) o.strategy = overrides.strategy;
     o.seed = overrides.seed;
@@ -210,11 +233,11 @@ result run_model(const model& m, const options& overrides, bool strategy_given, 
     o.replay_command = fmt::format("{} --replay {}", program, m.name);
     o.failure_dir = overrides.failure_dir;
     o.progress = overrides.progress;
-    return explore(m.body, o);
+    return explore(m.body, o, project_root);
 }
 
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
-               std::ostream& err) {
+               std::ostream& err, std::string_view project_root) {
     const std::string program = program_of(argc, argv);
     options overrides;
     overrides.failure_dir = "lockstep-failures";
@@ -351,14 +374,14 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         o.name = m->name;
         o.replay_command = fmt::format("{} --replay {}", program, m->name);
         try {
-            const result r = replay(m->body, token, o);
+            const result r = replay(m->body, token, o, project_root);
             if (!r.failure) out << "the replayed execution did not fail\n";
             else if (format == "json") out << to_json(*r.failure);
             else if (format == "html") out << to_swimlanes(*r.failure);
             else out << r.failure->report();
             return r.failure ? 1 : 0;
         } catch (const token_error& e) {
-            err << program << ": " << e.what() << "\n";
+            err << program << ": " << e.what() << origin_of(token, models, m->name, program) << "\n";
             return 2;
         }
     }
@@ -398,10 +421,15 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         result r;
         meter.start(m->name);
         try {
-            r = run_model(*m, overrides, strategy_given, program);
+            r = run_model(*m, overrides, strategy_given, program, project_root);
         } catch (const std::exception& e) {
             meter.finish();
-            err << fmt::format("{}: {}: {}\n", program, m->name, e.what());
+            // LOCKSTEP_REPLAY replays its token on every model run: say which one it fits.
+            const char* token = std::getenv("LOCKSTEP_REPLAY");
+            const std::string origin = token != nullptr && *token != '\0' && dynamic_cast<const token_error*>(&e)
+                                           ? origin_of(token, models, m->name, program)
+                                           : std::string();
+            err << fmt::format("{}: {}: {}{}\n", program, m->name, e.what(), origin);
             detail::junit_case c;
             c.name = m->name;
             c.error_message = e.what();

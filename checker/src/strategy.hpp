@@ -91,6 +91,11 @@ std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
+// The model a token was recorded on (model_fingerprint()); a token_error when
+// it is another than `model`, the name of the model replayed (options::name),
+// so a foreign token is refused before anything runs. A token or a model
+// without a name is not compared here: the decisions' shape still is.
+std::uint32_t token_model(std::string_view token, std::string_view model);
 // Throws token_error unless a compound token's replay `r` is the lock-order report it came from.
 void check_compound_replay(std::string_view token, const result& r);
 

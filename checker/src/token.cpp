@@ -11,8 +11,8 @@
 namespace lockstep::detail {
 namespace {
 
-constexpr std::string_view prefix = "ls1-";
-constexpr std::uint8_t version = 1;
+constexpr std::string_view prefix = "ls2-";
+constexpr std::uint8_t version = 2;
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::uint32_t fnv1a(std::span<const std::uint8_t> bytes) {
@@ -29,9 +29,10 @@ void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
     out.push_back(static_cast<std::uint8_t>(v));
 }
 
-void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+void put_bytes(std::vector<std::uint8_t>& out, std::uint32_t v, int n) {
+    for (int i = 0; i < n; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
+void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) { put_bytes(out, v, 4); }
 
 class reader {
 public:
@@ -52,11 +53,12 @@ public:
         }
         throw token_error("replay token is malformed: a number in it is too long");
     }
-    std::uint32_t u32() {
+    std::uint32_t bytes(int n) {
         std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(byte()) << (8 * i);
+        for (int i = 0; i < n; ++i) v |= static_cast<std::uint32_t>(byte()) << (8 * i);
         return v;
     }
+    std::uint32_t u32() { return bytes(4); }
     bool done() const { return at_ == bytes_.size(); }
 
 private:
@@ -114,9 +116,16 @@ std::uint32_t decision_shape(std::size_t values) {
     return shape_step(shape_step(shape_seed, static_cast<std::uint32_t>(values)), 0xc0ffeeu);
 }
 
-std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps) {
+std::uint32_t model_fingerprint(std::string_view name) {
+    if (name.empty()) return unnamed_model;
+    const std::uint32_t h = fnv1a({reinterpret_cast<const std::uint8_t*>(name.data()), name.size()}) & model_mask;
+    return h == unnamed_model ? 1 : h;
+}
+
+std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model) {
     recorded_schedule s;
     s.max_steps = max_steps;
+    s.model = model;
     s.count = decisions.size();
     s.shape = shape_seed;
     for (const decision& d : decisions) {
@@ -133,6 +142,7 @@ std::string encode_schedule(const recorded_schedule& s) {
     bytes.push_back(version);
     put_varint(bytes, s.max_steps);
     put_varint(bytes, s.count);
+    put_bytes(bytes, s.model, 3);
     put_u32(bytes, s.shape);
     for (std::size_t i = 0; i < s.runs.size(); ++i) {
         const choice_run& r = s.runs[i];
@@ -169,16 +179,20 @@ std::vector<std::uint32_t> recorded_schedule::expanded() const {
 recorded_schedule decode_token(std::string_view token) {
     while (!token.empty() && (token.back() == '\n' || token.back() == ' ' || token.back() == '\r')) token.remove_suffix(1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    if (token.substr(0, 2) == "ls" && token.size() > 3 && token[2] != '1' && token.find('-') != std::string_view::npos)
-        throw token_error(fmt::format("replay token has version {}, this lockstep reads version 1 tokens only",
+    if (token.starts_with("ls1-"))
+        throw token_error("replay token is in the old format, version 1, which does not record the model it was "
+                          "recorded on; this lockstep reads version 2 tokens (\"ls2-\"): run the model again to "
+                          "get a new token");
+    if (token.substr(0, 2) == "ls" && token.size() > 3 && token[2] != '2' && token.find('-') != std::string_view::npos)
+        throw token_error(fmt::format("replay token has version {}, this lockstep reads version 2 tokens only",
                                       token.substr(2, token.find('-') - 2)));
     if (token.substr(0, prefix.size()) != prefix)
-        throw token_error("not a lockstep replay token: a token starts with \"ls1-\"");
+        throw token_error("not a lockstep replay token: a token starts with \"ls2-\"");
     token.remove_prefix(prefix.size());
 
     const char* tail_problem = nullptr;
     const std::vector<std::uint8_t> bytes = to_bytes(token, tail_problem);
-    if (bytes.size() < 6) throw token_error("replay token is truncated: too short to hold a schedule");
+    if (bytes.size() < 9) throw token_error("replay token is truncated: too short to hold a schedule");
 
     const std::span<const std::uint8_t> payload(bytes.data(), bytes.size() - 4);
     reader tail(std::span<const std::uint8_t>(bytes.data() + payload.size(), 4));
@@ -193,6 +207,7 @@ recorded_schedule decode_token(std::string_view token) {
     recorded_schedule s;
     s.max_steps = in.varint();
     s.count = in.varint();
+    s.model = in.bytes(3);
     s.shape = in.u32();
     // Nothing is allocated by the declared count: the runs are bounded by the
     // bytes, and every count is checked against what is left of it.

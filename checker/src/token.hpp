@@ -33,6 +33,7 @@ struct choice_run {
 
 struct recorded_schedule {
     std::uint64_t max_steps = 0;
+    std::uint32_t model = 0;  // model_fingerprint() of the model it was recorded on
     std::uint32_t shape = 0;  // hash of the option counts: tells a foreign token apart
     std::uint64_t count = 0;  // decisions, the sum of the runs' lengths
     std::vector<choice_run> runs;
@@ -43,7 +44,16 @@ struct recorded_schedule {
 std::uint32_t shape_step(std::uint32_t hash, std::uint32_t shape);
 inline constexpr std::uint32_t shape_seed = 2166136261u;
 
-std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps);
+// Which model a token was recorded on: 24 bits of a hash of the model's name
+// (options::name), or unnamed_model. The name, not the code: it is the same in
+// every build, compiler and -O level, and when the model's lines move, while
+// what the code does is checked by the decisions' shape.
+inline constexpr std::uint32_t unnamed_model = 0;
+inline constexpr std::uint32_t model_mask = 0xffffff;
+std::uint32_t model_fingerprint(std::string_view name);
+
+// `model`: model_fingerprint() of the model recorded on.
+std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model);
 std::string encode_schedule(const recorded_schedule& schedule);
 // Canonical: only what encode_schedule() writes is accepted, so that
 // encode_schedule(decode_token(t)) == t for every token it accepts.

@@ -49,8 +49,10 @@ if(out MATCHES "warning:")
   message(FATAL_ERROR "building the user's project warns (${HOW}, ${BUILD_TYPE}, ${CXX}):\n${out}")
 endif()
 execute_process(COMMAND ${WORK}/build/consumer RESULT_VARIABLE rc)
-if(rc)
+if(rc EQUAL 1)
   message(FATAL_ERROR "the user's model did not find the deadlock")
+elseif(rc)
+  message(FATAL_ERROR "the user's report is not as a user expects (names, relative paths), see above")
 endif()
 
 # lockstep_discover_models made one test per model, labelled with its expected

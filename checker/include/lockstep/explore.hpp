@@ -19,15 +19,19 @@ namespace lockstep {
 
 // Runs `model` under the interleavings `opts.strategy` chooses; stops at the
 // first failure (unless opts.stop_on_failure is false) or when the budget ends.
-result explore(std::function<void()> model, options opts = {});
+// `project_root` is filled in at the call (options::source_root): leave it.
+result explore(std::function<void()> model, options opts = {},
+               std::string_view project_root = LOCKSTEP_DETAIL_PROJECT_ROOT);
 
 // Runs the one execution `token` describes. Throws token_error when the token is
 // malformed or does not fit the model.
-result replay(std::function<void()> model, std::string_view token, options opts = {});
+result replay(std::function<void()> model, std::string_view token, options opts = {},
+              std::string_view project_root = LOCKSTEP_DETAIL_PROJECT_ROOT);
 
 // explore() under a name that reads well in a test: CHECK(lockstep::check(model)).
-inline result check(std::function<void()> model, options opts = {}) {
-    return explore(std::move(model), std::move(opts));
+inline result check(std::function<void()> model, options opts = {},
+                    std::string_view project_root = LOCKSTEP_DETAIL_PROJECT_ROOT) {
+    return explore(std::move(model), std::move(opts), project_root);
 }
 
 // A nondeterministic value in [0, n), explored like a thread choice.

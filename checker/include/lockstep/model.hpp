@@ -40,12 +40,14 @@ verdict judge(const model& m, const result& r);
 // Runs a model with its own settings overridden by the runner's options; the
 // replay line of its report names `program`.
 result run_model(const model& m, const options& overrides, bool strategy_given,
-                 std::string_view program = "lockstep-models");
+                 std::string_view program = "lockstep-models",
+                 std::string_view project_root = LOCKSTEP_DETAIL_PROJECT_ROOT);
 
 // The command-line runner: lists, runs and replays models. Returns the exit code:
 // non-zero when a verdict differs from its expectation or the arguments are bad.
 // argv[0]'s basename names the program in its usage text and replay lines.
+// `project_root`: see options::source_root.
 int run_models(std::span<const model> models, int argc, const char* const* argv, std::ostream& out,
-               std::ostream& err);
+               std::ostream& err, std::string_view project_root = LOCKSTEP_DETAIL_PROJECT_ROOT);
 
 } // namespace lockstep

@@ -6,6 +6,16 @@
 #include <functional>
 #include <string>
 
+// The project whose code includes this header: lockstep's CMake target
+// defines LOCKSTEP_PROJECT_ROOT for the targets that link it (the top-level
+// CMAKE_SOURCE_DIR, or the cache variable LOCKSTEP_PROJECT_ROOT). A macro, so
+// that the entry points' default argument takes the caller's value.
+#ifdef LOCKSTEP_PROJECT_ROOT
+#define LOCKSTEP_DETAIL_PROJECT_ROOT LOCKSTEP_PROJECT_ROOT
+#else
+#define LOCKSTEP_DETAIL_PROJECT_ROOT ""
+#endif
+
 namespace lockstep {
 
 enum class strategy {
@@ -80,6 +90,12 @@ struct options {
     std::string failure_dir;
     // The token followed by strategy::replay.
     std::string token;
+    // Reports show source paths relative to this directory (absolute; "/" shows
+    // absolute paths). Empty: the top-level source directory of the project that
+    // calls explore/check/replay/run_models (lockstep's CMake package passes it,
+    // see LOCKSTEP_PROJECT_ROOT below), or else the current directory for the
+    // files under it. The environment's LOCKSTEP_SOURCE_ROOT wins over both.
+    std::string source_root;
     // When set, called after each execution with the executions run so far and
     // the budget (0 when none is known: dfs or dpor without max_executions), for
     // a progress display; with several workers, from one worker thread.

@@ -30,6 +30,7 @@ std::string_view to_string(failure_kind kind);
 struct trace_step {
     std::uint64_t number = 0;  // 1-based
     std::string thread, operation, object, location;
+    std::string values;  // an atomic step's values: "read 1", "wrote 2", "read 0, wrote 1"; else ""
 };
 
 // The steps of one execution (of a failure: up to where it failed).
@@ -41,6 +42,8 @@ struct trace {
 // What a thread was doing when the execution ended.
 struct thread_at_end {
     std::string thread, state;
+    std::vector<std::string> holds;  // the locks it holds ("m", "rw (shared)")
+    std::string blocked_on;          // the object it waits for, when it is blocked
 };
 
 struct failure {
@@ -48,6 +51,8 @@ struct failure {
     std::string message;   // what went wrong (a lock-order inversion lists its edges on further lines)
     std::string location;  // file:line where it was detected, empty when nowhere in particular
     std::string token;     // replays this failure: lockstep::replay(model, token)
+    std::string model;     // options::name of the model, "" when it has none
+    std::string replay;    // the command or call that replays it (the report's last line, without "replay: ")
     std::string text;      // the full report
     // The executions it comes from: one, or several for a lock-order cycle joined
     // across executions; empty for a nondeterminism failure.

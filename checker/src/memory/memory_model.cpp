@@ -426,4 +426,12 @@ std::string memory_model::describe(std::uint32_t a) const {
     return text;
 }
 
+std::string memory_model::values(std::uint32_t a) const {
+    const access& x = g_.accesses[a];
+    std::string text;
+    if (x.reads()) text = fmt::format("read {}", value_text(x.read));
+    if (x.writes()) text += fmt::format("{}wrote {}", text.empty() ? "" : ", ", value_text(x.wrote));
+    return text;
+}
+
 } // namespace lockstep::detail::memory

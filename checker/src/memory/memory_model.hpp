@@ -58,6 +58,8 @@ public:
 
     // For reports: the access's order, the value read and where it came from.
     std::string describe(std::uint32_t a) const;
+    // Only the values: "read 1", "wrote 2", "read 0, wrote 1"; "" for a fence.
+    std::string values(std::uint32_t a) const;
     std::uint32_t accesses() const { return static_cast<std::uint32_t>(g_.accesses_used); }
 
 private:

@@ -45,8 +45,9 @@ private:
     std::optional<std::string> part_problem() const {
         const recorded_schedule& schedule = parts_[part_];
         if (position_ == schedule.count && shape_ == schedule.shape) return std::nullopt;
-        return fmt::format("the token does not fit this model: {}it was recorded for another model, another "
-                           "version of it, or with other options ({} of its {} decisions were used)",
+        return fmt::format("the token does not fit this model: {}it was recorded on another model, another "
+                           "version of it, or with other options: the choices offered differ from the ones it "
+                           "records ({} of its {} decisions were used)",
                            in_part(), position_, schedule.count);
     }
     std::string in_part() const {
@@ -87,6 +88,23 @@ private:
 
 } // namespace
 
+std::uint32_t token_model(std::string_view token, std::string_view model) {
+    const std::vector<std::string> parts = token_parts(token);
+    if (parts.empty()) return unnamed_model;
+    std::uint32_t recorded = unnamed_model;
+    try {
+        recorded = decode_token(parts.front()).model;
+    } catch (const token_error&) {
+        return unnamed_model;  // make_replay tells what is wrong with it
+    }
+    const std::uint32_t here = model_fingerprint(model);
+    if (recorded != unnamed_model && here != unnamed_model && recorded != here)
+        throw token_error(fmt::format("the token was recorded on a different model, not on {} (a token records the "
+                                      "name of the model it comes from)",
+                                      model));
+    return recorded;
+}
+
 // A compound token stands for a lock-order cycle seen across its parts'
 // executions: replaying it must show that cycle again, from every part (a
 // part that deadlocks or fails stops the replay before the parts after it).
@@ -121,6 +139,10 @@ std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t
         }
         if (parts.back().max_steps != parts.front().max_steps)
             throw token_error("replay token is malformed: its parts were recorded with different max_steps");
+        if (parts.back().model != parts.front().model)
+            throw token_error(fmt::format("replay token is malformed: part {} of it was recorded on another model "
+                                          "than part 1",
+                                          parts.size()));
     }
     max_steps = parts.front().max_steps;
     return std::make_unique<replay>(std::move(parts));

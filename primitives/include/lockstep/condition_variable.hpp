@@ -84,6 +84,8 @@ public:
     condition_variable(const condition_variable&) = delete;
     condition_variable& operator=(const condition_variable&) = delete;
 
+    detail::object_id object() const noexcept { return id_; }
+
     void notify_one(std::source_location where = std::source_location::current()) { waiters_.notify_one(id_, where); }
     void notify_all(std::source_location where = std::source_location::current()) { waiters_.notify_all(id_, where); }
 

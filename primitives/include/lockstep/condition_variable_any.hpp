@@ -25,6 +25,8 @@ public:
     condition_variable_any(const condition_variable_any&) = delete;
     condition_variable_any& operator=(const condition_variable_any&) = delete;
 
+    detail::object_id object() const noexcept { return id_; }
+
     void notify_one(std::source_location where = std::source_location::current()) { waiters_.notify_one(id_, where); }
     void notify_all(std::source_location where = std::source_location::current()) { waiters_.notify_all(id_, where); }
 

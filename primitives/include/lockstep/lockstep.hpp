@@ -18,6 +18,7 @@
 #include <lockstep/latch.hpp>
 #include <lockstep/locks.hpp>
 #include <lockstep/mutex.hpp>
+#include <lockstep/name.hpp>
 #include <lockstep/packaged_task.hpp>
 #include <lockstep/promise.hpp>
 #include <lockstep/semaphore.hpp>

@@ -25,8 +25,8 @@ public:
     ~basic_mutex() {
         if (in_model() && owner(id_) != no_thread)
             fail(failure_kind::misuse,
-                 fmt::format("{} was destroyed while {} still held it (locked at {}:{})", object_label(id_),
-                             thread_label(owner(id_)), locked_at(id_).file_name(), locked_at(id_).line()),
+                 fmt::format("{} was destroyed while {} still held it (locked at {})", object_label(id_),
+                             thread_label(owner(id_)), source_line(locked_at(id_))),
                  {});
     }
 
@@ -34,9 +34,9 @@ public:
         const thread_id me = self();
         if (!Recursive && owner(id_, where) == me)
             fail(failure_kind::self_deadlock,
-                 fmt::format("thread {} locks {}, which it already holds (locked at {}:{}); a non-recursive mutex "
+                 fmt::format("thread {} locks {}, which it already holds (locked at {}); a non-recursive mutex "
                              "cannot be re-acquired, so the thread would block forever",
-                             thread_label(me), object_label(id_), locked_at(id_).file_name(), locked_at(id_).line()),
+                             thread_label(me), object_label(id_), source_line(locked_at(id_))),
                  where);
         schedule({op_kind::lock, id_, where, sync::observe}, until([this, me] {
                      const thread_id holder = owner(id_);

@@ -43,9 +43,9 @@ private:
         const thread_id me = self();
         if (!Recursive && owner(id, where) == me)
             fail(failure_kind::self_deadlock,
-                 fmt::format("thread {} calls try_lock_for on {}, which it already holds (locked at {}:{}); a "
+                 fmt::format("thread {} calls try_lock_for on {}, which it already holds (locked at {}); a "
                              "non-recursive mutex cannot be re-acquired",
-                             thread_label(me), object_label(id), locked_at(id).file_name(), locked_at(id).line()),
+                             thread_label(me), object_label(id), source_line(locked_at(id))),
                  where);
         const bool ok = schedule_until({op_kind::try_lock_for, id, where, sync::observe}, until([id, me] {
                                            const thread_id holder = owner(id);

@@ -43,6 +43,10 @@ object_id add_object(object_kind kind, std::string_view name, std::source_locati
 // Names for messages: the user's name or the stable default ("mutex#2", "T1").
 std::string object_label(object_id id);
 std::string thread_label(thread_id t);
+// "file:line" as reports spell it (relative to the project), for messages.
+std::string source_line(std::source_location loc);
+// lockstep::name: the object's (or a thread object's thread's) name from now on.
+void name_object(object_id id, std::string_view name, std::source_location where);
 
 // The scheduling point: returns when the strategy lets the calling thread
 // perform `op`, which is only when `ready` holds.
