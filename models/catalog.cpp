@@ -70,6 +70,17 @@ std::span<const model> catalog() {
         alg_seqlock_no_fences(),
         alg_double_checked_locking(),
         alg_double_checked_locking_relaxed(),
+        s33_async_lock_demo(),
+        s34_async_semaphore_fetches(),
+        s35_async_event(),
+        s36_async_condition_while(),
+        s36_async_condition_if(),
+        s37_async_barrier(),
+        s38_async_queue_join(),
+        s38_async_queue_no_task_done(),
+        s39_threading_lock_in_task(),
+        s40_check_then_act_across_await(),
+        s40_check_then_act_one_turn(),
     };
     return all;
 }

@@ -21,6 +21,16 @@ std::string_view to_string(object_kind kind) {
     case object_kind::queue: return "queue";
     case object_kind::thread_local_slot: return "thread_local_slot";
     case object_kind::var: return "var";
+    case object_kind::task: return "task";
+    case object_kind::event_loop: return "event_loop";
+    case object_kind::async_lock: return "async_lock";
+    case object_kind::async_semaphore: return "async_semaphore";
+    case object_kind::async_bounded_semaphore: return "async_bounded_semaphore";
+    case object_kind::async_event: return "async_event";
+    case object_kind::async_condition: return "async_condition";
+    case object_kind::async_barrier: return "async_barrier";
+    case object_kind::async_queue: return "async_queue";
+    case object_kind::async_future: return "async_future";
     }
     return "object";
 }
@@ -84,6 +94,9 @@ std::string_view to_string(op_kind kind) {
     case op_kind::fetch_xor: return "fetch_xor";
     case op_kind::fence: return "fence";
     case op_kind::test_and_set: return "test_and_set";
+    case op_kind::resume: return "resume";
+    case op_kind::callback: return "callback";
+    case op_kind::submit: return "call_soon_threadsafe";
     }
     return "operation";
 }

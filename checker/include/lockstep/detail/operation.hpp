@@ -18,6 +18,9 @@ enum class object_kind : std::uint8_t {
     timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
     event, latch, barrier, queue, thread_local_slot,
     var,
+    // lockstep::async: coroutine tasks on an event loop, and their primitives.
+    task, event_loop, async_lock, async_semaphore, async_bounded_semaphore, async_event, async_condition,
+    async_barrier, async_queue, async_future,
 };
 
 enum class op_kind : std::uint8_t {
@@ -36,6 +39,9 @@ enum class op_kind : std::uint8_t {
     read, write,
     // more of <atomic>
     fetch_and, fetch_or, fetch_xor, fence, test_and_set,
+    // an event loop's turn (which ready task or callback runs is decided in it), a callback
+    // run by the loop, a callback handed to the loop by another thread
+    resume, callback, submit,
 };
 
 // What a step does to happens-before through the objects it touches, declared
