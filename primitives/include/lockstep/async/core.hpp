@@ -394,7 +394,8 @@ private:
         using lockstep::detail::sync;
         if (ready_.empty() && inbox_.empty()) {
             std::int64_t earliest = lockstep::detail::no_deadline;
-            for (const timer& t : timers_) earliest = std::min(earliest, t.deadline);
+            for (const timer& t : timers_)
+                if (t.call == nullptr || !t.call->cancelled) earliest = std::min(earliest, t.deadline);
             lockstep::detail::schedule_until({op_kind::resume, id_, run_where_, sync::observe},
                                              lockstep::detail::until([this] { return !inbox_.empty(); }), earliest);
         } else {

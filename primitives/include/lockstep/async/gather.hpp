@@ -65,8 +65,9 @@ using result_slot = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 class gather_wait {
 public:
     explicit gather_wait(bool settled) : settled_(settled) {}
-    gather_wait(const gather_wait&) = delete;
-    gather_wait& operator=(const gather_wait&) = delete;
+    // Moved only before it waits (into the awaiter); never copied.
+    gather_wait(gather_wait&&) = default;
+    gather_wait& operator=(gather_wait&&) = delete;
 
     void start(task_state& owner, std::vector<task_state*> children, std::source_location where) {
         owner_ = &owner;

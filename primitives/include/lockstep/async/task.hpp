@@ -56,10 +56,22 @@ inline std::string coroutine_name(std::string_view f) {
     return std::string(name);
 }
 
-// The awaiter a task sees for an awaitable: it stays where it is (the operand of
-// co_await lives until the await ends), since its waiter's address is registered.
+// The awaiter a task sees for an awaitable. A temporary operand is moved into
+// it (nothing is registered before await_suspend): the awaiter is kept in the
+// coroutine frame, while GCC 12 may keep a temporary of an `if` or `while`
+// condition on the stack across the suspension. A named one is used in place.
 template <class A>
 struct bound {
+    A a;
+    bool await_ready() { return a.await_ready(); }
+    template <class H>
+    auto await_suspend(H h) {
+        return a.await_suspend(h);
+    }
+    decltype(auto) await_resume() { return a.await_resume(); }
+};
+template <class A>
+struct bound<A&> {
     A* a;
     bool await_ready() { return a->await_ready(); }
     template <class H>
@@ -111,7 +123,8 @@ struct promise_base {
                           "a lockstep::async task can only await lockstep::async awaitables (tasks, sleep, gather, "
                           "the async primitives): anything else would suspend it behind the event loop's back");
             a.bind(*owner, where);
-            return bound<std::remove_reference_t<A>>{&a};
+            if constexpr (std::is_lvalue_reference_v<A>) return bound<A>{&a};
+            else return bound<A>{std::move(a)};
         }
     }
 };
@@ -230,7 +243,6 @@ private:
     friend struct detail::scheduled_wait;
 
     static void destroy_frame(std::coroutine_handle<> h) { h.destroy(); }
-    promise_type& scheduled_promise() const { return handle::from_address(state_->root.address()).promise(); }
 
     void require_scheduled(std::string_view what, std::source_location where) const {
         if (!state_)
@@ -240,13 +252,15 @@ private:
     }
 
     // The outcome of a finished scheduled task, for a result() or an await.
-    T outcome() {
-        state_->awaited = state_->retrieved = true;
-        if (state_->state == detail::task_state::phase::cancelled) throw cancelled_error();
-        if (state_->error) std::rethrow_exception(state_->error);
+    T outcome() { return outcome_of(*state_); }
+    static T outcome_of(detail::task_state& state) {
+        state.awaited = state.retrieved = true;
+        if (state.state == detail::task_state::phase::cancelled) throw cancelled_error();
+        if (state.error) std::rethrow_exception(state.error);
         if constexpr (!std::is_void_v<T>) {
-            if constexpr (std::is_copy_constructible_v<T>) return *scheduled_promise().value;
-            else return std::move(*scheduled_promise().value);
+            auto& value = *handle::from_address(state.root.address()).promise().value;
+            if constexpr (std::is_copy_constructible_v<T>) return value;
+            else return std::move(value);
         }
     }
 
@@ -283,11 +297,18 @@ inline task<void> promise<void>::get_return_object() {
     return task<void>(std::coroutine_handle<promise<void>>::from_promise(*this));
 }
 
-// co_await on a lazy task: runs it in place, in the awaiting task's turn.
+// co_await on a lazy task: runs it in place, in the awaiting task's turn. The
+// awaiter owns the coroutine from then on (see bound).
 template <class T>
 struct inline_run {
     std::coroutine_handle<promise<T>> frame;
     task_state* owner;
+    inline_run(std::coroutine_handle<promise<T>> f, task_state* o) : frame(f), owner(o) {}
+    inline_run(inline_run&& other) noexcept : frame(std::exchange(other.frame, {})), owner(other.owner) {}
+    inline_run& operator=(inline_run&&) = delete;
+    ~inline_run() {
+        if (frame) frame.destroy();
+    }
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) const noexcept {
         frame.promise().owner = owner;
@@ -304,24 +325,24 @@ struct inline_run {
 // has). Cancelling the awaiting task cancels the awaited one, as in asyncio.
 template <class T>
 struct scheduled_wait {
-    task<T>* target;
+    task_state* target;
     task_state* owner;
     waiter w{};
     bool suspended = false;
 
-    bool await_ready() const noexcept { return target->state_->finished(); }
+    bool await_ready() const noexcept { return target->finished(); }
     void await_suspend(std::coroutine_handle<> h) {
-        task_state& t = *target->state_;
+        task_state& t = *target;
         if (&t == owner)
             fail(failure_kind::misuse, [&] { return fmt::format("{} awaits itself and would wait forever", t.label()); },
                  w.where);
-        w.what = "task";
+        w.what = "the end of task";
         w.object = t.id;
         w.context = this;
         w.on_cancel = [](waiter& self) {
             auto& me = *static_cast<scheduled_wait*>(self.context);
             // The cancellation passes to the awaited task; the awaiting one gets its outcome.
-            if (me.owner->loop->cancel(*me.target->state_)) me.owner->cancel_requested = false;
+            if (me.owner->loop->cancel(*me.target)) me.owner->cancel_requested = false;
             else me.owner->loop->cancel_wait(self);
         };
         t.on_done.push_back({[](void* c, task_state&) {
@@ -333,13 +354,12 @@ struct scheduled_wait {
         owner->loop->suspend(*owner, w, h);
     }
     T await_resume() {
-        task_state& t = *target->state_;
-        t.awaited = true;
+        target->awaited = true;
         if (suspended) {
-            t.remove_callback(this);
+            target->remove_callback(this);
             if (owner->loop->resumed(*owner)) throw cancelled_error();
         }
-        return target->outcome();
+        return task<T>::outcome_of(*target);
     }
 };
 
@@ -360,7 +380,7 @@ auto task<T>::awaiter(detail::task_state& owner, std::source_location where) {
     };
     either e;
     if (state_) {
-        e.wait.emplace(detail::scheduled_wait<T>{this, &owner, {}, false});
+        e.wait.emplace(detail::scheduled_wait<T>{state_, &owner, {}, false});
         e.wait->w.where = where;
     } else {
         if (!frame_)
@@ -374,7 +394,7 @@ auto task<T>::awaiter(detail::task_state& owner, std::source_location where) {
                          },
                          where);
         awaited_ = true;
-        e.run.emplace(detail::inline_run<T>{frame_, &owner});
+        e.run.emplace(std::exchange(frame_, {}), &owner);
     }
     return e;
 }
