@@ -89,7 +89,7 @@ TEST_CASE("async: awaiting what is available does not yield, sleep(0) does") {
     CHECK(run(true) == std::set<std::string>{"1", "11"});
 }
 
-TEST_CASE("async: every order of ready tasks is explored; order::fifo keeps asyncio's") {
+TEST_CASE("async: every order of ready tasks is explored, and order::fifo keeps asyncio's") {
     auto model = [](async::order o) {
         return [o] {
             async::event_loop loop({}, o);
@@ -485,7 +485,8 @@ TEST_CASE("async: event, condition, barrier, queue") {
             });
             REQUIRE(r.failure);
             CHECK(r.failure->kind == lockstep::failure_kind::misuse);
-            CHECK(contains(r.failure->message, wait ? "wait on cond by task careless" : "notify on cond by task careless"));
+            CHECK(contains(r.failure->message,
+                           wait ? "wait on cond by task careless" : "notify on cond by task careless"));
             CHECK(contains(r.failure->message, "does not hold its lock"));
         }
     }
@@ -572,7 +573,7 @@ TEST_CASE("async: event, condition, barrier, queue") {
     }
 }
 
-TEST_CASE("async: a primitive is bound to one loop; loop operations need a running loop") {
+TEST_CASE("async: a primitive is bound to one loop, and loop operations need a running loop") {
     SUBCASE("two loops on two threads share a lock") {
         const auto r = explore([] {
             async::lock shared("shared");

@@ -161,7 +161,8 @@ TEST_CASE("async: random and pct run passing async models without a failure") {
 }
 
 TEST_CASE("async: the report names the task of each turn and the line it resumes at") {
-    const lockstep::result r = lockstep::run_model(lockstep::models::find("s40_check_then_act_across_await"), {}, false);
+    const lockstep::model& m = lockstep::models::find("s40_check_then_act_across_await");
+    const lockstep::result r = lockstep::run_model(m, {}, false);
     REQUIRE(r.failure);
     const auto& steps = r.failure->traces.at(0).steps;
     bool named = false;
@@ -221,7 +222,8 @@ TEST_CASE("async: dpor agrees with dfs on every async model of the catalogue, pa
         CHECK(b.complete);
         CHECK(a.ok() == b.ok());
         CHECK((b.failed_executions > 0) == (a.failed_executions > 0));
-        for (const auto& [outcome, counts] : a.outcomes) CHECK(outcome_values(b, outcome) == outcome_values(a, outcome));
+        for (const auto& [outcome, counts] : a.outcomes)
+            CHECK(outcome_values(b, outcome) == outcome_values(a, outcome));
         ++compared;
     }
     CHECK(compared >= 11);

@@ -573,10 +573,11 @@ void execution::fail(failure_kind kind, std::string message, std::source_locatio
         const loop_host* loop = threads_[current_]->loop;
         if (kind == failure_kind::self_deadlock && loop != nullptr && loop->in_turn()) {
             kind = failure_kind::blocks_event_loop;
-            owned = fmt::format("{} blocks the event loop of thread {}: a task of this loop holds the mutex (across "
-                                "an await, or this task itself), so the thread would wait forever, and every task of "
-                                "the loop with it ({}); use lockstep::async::lock in tasks",
-                                loop->running_task(), thread_label(current_), owned);
+            owned = fmt::format("{} blocks the event loop of thread {}: {}. A task of this loop holds that mutex "
+                                "(across an await, or this task itself), so the thread, and every task of the "
+                                "loop, would wait forever; use lockstep::async::lock in tasks",
+                                loop->running_task(), thread_label(current_),
+                                owned.substr(0, owned.find("; a non-recursive mutex")));
         }
         if (!failure_) failure_ = failure_record{kind, std::move(owned), where, current_, events_.size()};
     }

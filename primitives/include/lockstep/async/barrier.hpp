@@ -19,8 +19,9 @@ public:
                      std::source_location created = std::source_location::current())
         : id_(lockstep::detail::add_object(detail::object_kind::async_barrier, name, created)), parties_(parties) {
         if (parties == 0)
-            detail::fail(failure_kind::misuse, [] { return std::string("a barrier of 0 parties (asyncio: ValueError)"); },
-                         created);
+            detail::fail(
+                failure_kind::misuse, [] { return std::string("a barrier of 0 parties (asyncio: ValueError)"); },
+                created);
     }
     barrier(const barrier&) = delete;
     barrier& operator=(const barrier&) = delete;

@@ -250,9 +250,13 @@ public:
     static loop_core& running_loop(std::string_view operation, std::source_location where) {
         loop_core* loop = of_this_thread();
         if (loop == nullptr)
-            fail(failure_kind::misuse, [&] { return fmt::format("{} outside a running lockstep::async event loop (asyncio: \"no running event loop\"); "
-                             "call it from a task, or use event_loop::call_soon_threadsafe from another thread",
-                             operation); },
+            fail(failure_kind::misuse,
+                 [&] {
+                     return fmt::format("{} outside a running lockstep::async event loop (asyncio: \"no running event "
+                                        "loop\"); call it from a task, or use event_loop::call_soon_threadsafe from "
+                                        "another thread",
+                                        operation);
+                 },
                  where);
         return *loop;
     }
@@ -260,9 +264,12 @@ public:
     void check_bound(loop_core*& bound, object_id primitive, std::source_location where) {
         if (bound == nullptr) bound = this;
         if (bound != this)
-            fail(failure_kind::misuse, [&] { return fmt::format("{} is bound to event loop {} but is used from event loop {} (asyncio: \"is bound to a "
-                             "different event loop\"); an asyncio primitive belongs to one loop",
-                             lockstep::detail::object_label(primitive), bound->label(), label()); },
+            fail(failure_kind::misuse,
+                 [&] {
+                     return fmt::format("{} is bound to event loop {} but is used from event loop {} (asyncio: \"is "
+                                        "bound to a different event loop\"); an asyncio primitive belongs to one loop",
+                                        lockstep::detail::object_label(primitive), bound->label(), label());
+                 },
                  where);
     }
 
@@ -333,7 +340,9 @@ public:
         timers_.push_back({deadline, ++timer_sequence_, nullptr, c});
         return c;
     }
-    void sleep_until(std::int64_t deadline, waiter& w) { timers_.push_back({deadline, ++timer_sequence_, &w, nullptr}); }
+    void sleep_until(std::int64_t deadline, waiter& w) {
+        timers_.push_back({deadline, ++timer_sequence_, &w, nullptr});
+    }
     void cancel_sleep(waiter& w) {
         std::erase_if(timers_, [&w](const timer& t) { return t.wakes == &w; });
     }
@@ -361,14 +370,21 @@ protected:
     // that is still pending is a failure, as is an exception nobody retrieved.
     void run_until(task_state& until_done, std::source_location where) {
         if (of_this_thread() != nullptr)
-            fail(failure_kind::misuse, [&] { return fmt::format("event_loop::run on thread {}, which already runs event loop {} (asyncio: \"cannot be "
-                             "called from a running event loop\"); await the task instead",
-                             lockstep::detail::thread_label(lockstep::detail::self()), of_this_thread()->label()); },
+            fail(failure_kind::misuse,
+                 [&] {
+                     return fmt::format("event_loop::run on thread {}, which already runs event loop {} (asyncio: "
+                                        "\"cannot be called from a running event loop\"); await the task instead",
+                                        lockstep::detail::thread_label(lockstep::detail::self()),
+                                        of_this_thread()->label());
+                 },
                  where);
         if (host_ != lockstep::detail::no_thread && host_ != lockstep::detail::self())
-            fail(failure_kind::misuse, [&] { return fmt::format("event loop {} runs on thread {} and is run again on thread {}", label(),
-                             lockstep::detail::thread_label(host_),
-                             lockstep::detail::thread_label(lockstep::detail::self())); },
+            fail(failure_kind::misuse,
+                 [&] {
+                     return fmt::format("event loop {} runs on thread {} and is run again on thread {}", label(),
+                                        lockstep::detail::thread_label(host_),
+                                        lockstep::detail::thread_label(lockstep::detail::self()));
+                 },
                  where);
         host_ = lockstep::detail::self();
         run_where_ = where;
@@ -457,9 +473,13 @@ private:
                 if (t->finished()) continue;
                 pending = true;
                 if (!t->awaited && !t->cancel_requested)
-                    fail(failure_kind::misuse, [&] { return fmt::format("{} was never awaited and was still pending when event loop {} finished (its "
-                                     "main task returned): await it (or gather it), or cancel it",
-                                     t->label(), label()); },
+                    fail(failure_kind::misuse,
+                         [&] {
+                             return fmt::format("{} was never awaited and was still pending when event loop {} "
+                                                "finished (its main task returned): await it (or gather it), or "
+                                                "cancel it",
+                                                t->label(), label());
+                         },
                          t->created);
                 cancel(*t);
             }
@@ -468,9 +488,12 @@ private:
         }
         for (const auto& t : tasks_)
             if (t.get() != &main && t->state == task_state::phase::failed && !t->retrieved)
-                fail(failure_kind::exception, [&] { return fmt::format("{} ended by an exception that was never retrieved (asyncio: \"Task exception was "
-                                 "never retrieved\"): {}",
-                                 t->label(), describe(t->error)); },
+                fail(failure_kind::exception,
+                     [&] {
+                         return fmt::format("{} ended by an exception that was never retrieved (asyncio: \"Task "
+                                            "exception was never retrieved\"): {}",
+                                            t->label(), describe(t->error));
+                     },
                      t->created);
     }
 

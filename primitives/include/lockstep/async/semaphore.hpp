@@ -28,7 +28,8 @@ public:
           value_(value), bound_value_(value) {
         if (value < 0)
             fail(failure_kind::misuse,
-                 [&] { return fmt::format("a semaphore with initial value {} (asyncio: ValueError)", value); }, created);
+                 [&] { return fmt::format("a semaphore with initial value {} (asyncio: ValueError)", value); },
+                 created);
     }
     basic_semaphore(const basic_semaphore&) = delete;
     basic_semaphore& operator=(const basic_semaphore&) = delete;

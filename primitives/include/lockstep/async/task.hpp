@@ -190,7 +190,9 @@ public:
     // Scheduled on a loop (create_task, gather): a task of its own.
     bool scheduled() const noexcept { return state_ != nullptr; }
     bool done() const noexcept { return state_ != nullptr && state_->finished(); }
-    bool cancelled() const noexcept { return state_ != nullptr && state_->state == detail::task_state::phase::cancelled; }
+    bool cancelled() const noexcept {
+        return state_ != nullptr && state_->state == detail::task_state::phase::cancelled;
+    }
     std::string_view name() const noexcept {
         return state_ ? std::string_view(state_->name) : frame_ ? std::string_view(frame_.promise().name) : "";
     }
@@ -247,7 +249,9 @@ private:
     void require_scheduled(std::string_view what, std::source_location where) const {
         if (!state_)
             detail::fail(failure_kind::misuse,
-                         [&] { return fmt::format("{}() on a task that was not scheduled (create_task it first)", what); },
+                         [&] {
+                             return fmt::format("{}() on a task that was not scheduled (create_task it first)", what);
+                         },
                          where);
     }
 
@@ -273,8 +277,9 @@ private:
             if (never_awaited && lockstep::detail::in_model() && std::uncaught_exceptions() == 0)
                 detail::fail(failure_kind::misuse,
                              [&] {
-                                 return fmt::format("coroutine {} was created but never awaited nor scheduled (asyncio: "
-                                                    "\"coroutine was never awaited\"): co_await it, or create_task it",
+                                 return fmt::format("coroutine {} was created but never awaited nor scheduled "
+                                                    "(asyncio: \"coroutine was never awaited\"): co_await it, or "
+                                                    "create_task it",
                                                     name.empty() ? std::string("(a lambda)") : name);
                              },
                              {});
@@ -334,8 +339,9 @@ struct scheduled_wait {
     void await_suspend(std::coroutine_handle<> h) {
         task_state& t = *target;
         if (&t == owner)
-            fail(failure_kind::misuse, [&] { return fmt::format("{} awaits itself and would wait forever", t.label()); },
-                 w.where);
+            fail(
+                failure_kind::misuse, [&] { return fmt::format("{} awaits itself and would wait forever", t.label()); },
+                w.where);
         w.what = "the end of task";
         w.object = t.id;
         w.context = this;
