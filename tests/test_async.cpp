@@ -830,3 +830,39 @@ TEST_CASE("async: awaits inside conditions (GCC 12 keeps condition temporaries o
     CHECK(r.ok());
     CHECK(r.complete);
 }
+
+TEST_CASE("async: the `if` instead of `while` bug of S36 needs an order other than asyncio's FIFO one") {
+    auto model = [](async::order o) {
+        return [o] {
+            async::event_loop loop({}, o);
+            async::condition condition;
+            int items = 0;
+            auto producer = [&]() -> async::task<void> {
+                for (int i = 0; i < 2; ++i) {
+                    {
+                        auto held = co_await condition.scoped();
+                        ++items;
+                        condition.notify_all();
+                    }
+                    co_await async::sleep(100ms);
+                }
+            };
+            auto consumer = [&]() -> async::task<void> {
+                auto held = co_await condition.scoped();
+                if (items == 0) co_await condition.wait();
+                LOCKSTEP_ASSERT(items > 0, "pop from an empty buffer");
+                --items;
+            };
+            auto main_task = [&]() -> async::task<void> {
+                co_await async::gather(producer(), consumer(), consumer());
+            };
+            loop.run(main_task());
+        };
+    };
+    const auto fifo = explore(model(async::order::fifo));
+    CHECK(fifo.ok());
+    CHECK(fifo.executions == 1);
+    const auto any = explore(model(async::order::any));
+    REQUIRE(any.failure);
+    CHECK(any.failure->kind == lockstep::failure_kind::assertion);
+}
