@@ -866,3 +866,27 @@ TEST_CASE("async: the `if` instead of `while` bug of S36 needs an order other th
     REQUIRE(any.failure);
     CHECK(any.failure->kind == lockstep::failure_kind::assertion);
 }
+
+TEST_CASE("async: an exception thrown by a callback comes out of run(), and the thread runs no loop after it") {
+    const auto r = explore([] {
+        lockstep::mutex m;
+        bool caught = false;
+        {
+            async::event_loop loop;
+            auto main_task = [&]() -> async::task<void> {
+                loop.call_soon([] { throw std::runtime_error("callback failed"); });
+                co_await async::sleep(1ms);
+            };
+            try {
+                loop.run(main_task());
+            } catch (const std::runtime_error&) {
+                caught = true;
+            }
+        }
+        LOCKSTEP_ASSERT(caught);
+        lockstep::this_thread::sleep_for(1ms);  // outside any loop: an ordinary sleep
+        m.lock();
+        m.unlock();
+    });
+    CHECK(r.ok());
+}

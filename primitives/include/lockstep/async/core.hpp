@@ -388,11 +388,19 @@ protected:
                  where);
         host_ = lockstep::detail::self();
         run_where_ = where;
-        lockstep::detail::host_loop(this);
+        // The thread stops running the loop however run() ends (a callback may throw out of it).
+        struct hosting {
+            loop_core& loop;
+            explicit hosting(loop_core& l) : loop(l) { lockstep::detail::host_loop(&l); }
+            ~hosting() {
+                loop.in_turn_ = false;
+                loop.running_ = nullptr;
+                lockstep::detail::host_loop(nullptr);
+            }
+        } host(*this);
         until_done.awaited = true;
         while (!until_done.finished()) turn();
         finish_remaining(until_done);
-        lockstep::detail::host_loop(nullptr);
     }
 
 private:
