@@ -821,7 +821,7 @@ TEST_CASE("async: awaits inside conditions (GCC 12 keeps condition temporaries o
             if (co_await t == 5) got += 100;
             if ((co_await async::gather(val(1), val(2))) == std::tuple{1, 2}) got += 1000;
             if (co_await async::wait_for(val(3), 5ms) == 3) got += 10000;
-            if ((co_await lk.scoped(), lk.locked())) got += 100000;
+            if (((void)co_await lk.scoped(), lk.locked())) got += 100000;
             co_await p;
         };
         loop.run(main_task());
