@@ -5,7 +5,7 @@
 // document's 5 workers; the sleep is 100 ms of logical time.
 #include <chrono>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -20,19 +20,19 @@ model s33_async_lock_demo() {
     m.name = "s33_async_lock_demo";
     m.summary = "asyncio.Lock: 5 gathered workers, `async with lock` around an await: never two inside";
     m.body = [] {
-        async::event_loop loop;
-        async::lock lock("lock");
+        asyncio::event_loop loop;
+        asyncio::lock lock("lock");
         int inside = 0;
-        auto worker = [&](int id) -> async::task<void> {
+        auto worker = [&](int id) -> asyncio::task<void> {
             auto held = co_await lock.scoped();  // async with lock:
             ++inside;
             LOCKSTEP_ASSERT(inside == 1, "two workers inside the asyncio lock");
-            co_await async::sleep(100ms);
+            co_await asyncio::sleep(100ms);
             --inside;
             (void)id;
         };
-        auto demo = [&]() -> async::task<void> {
-            co_await async::gather(worker(0).named("worker 0"), worker(1).named("worker 1"),
+        auto demo = [&]() -> asyncio::task<void> {
+            co_await asyncio::gather(worker(0).named("worker 0"), worker(1).named("worker 1"),
                                    worker(2).named("worker 2"), worker(3).named("worker 3"),
                                    worker(4).named("worker 4"));
         };

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -24,22 +24,22 @@ model s34_async_semaphore_fetches() {
     m.summary = "asyncio.Semaphore(3) over 5 gathered fetches: at most 3 inside, and 3 is reached";
     m.body = [] {
         constexpr int urls = 5;
-        async::event_loop loop;
-        async::semaphore semaphore(3, "semaphore");
+        asyncio::event_loop loop;
+        asyncio::semaphore semaphore(3, "semaphore");
         int inside = 0, most = 0;
-        auto fetch = [&](int url) -> async::task<int> {
+        auto fetch = [&](int url) -> asyncio::task<int> {
             auto held = co_await semaphore.scoped();  // async with semaphore:
             ++inside;
             most = std::max(most, inside);
             LOCKSTEP_ASSERT(inside <= 3, "more than 3 fetches inside the semaphore");
-            co_await async::sleep(500ms);  // simulate HTTP request
+            co_await asyncio::sleep(500ms);  // simulate HTTP request
             --inside;
             co_return url;  // "data from <url>"
         };
-        auto demo = [&]() -> async::task<std::vector<int>> {
-            std::vector<async::task<int>> fetches;
+        auto demo = [&]() -> asyncio::task<std::vector<int>> {
+            std::vector<asyncio::task<int>> fetches;
             for (int url = 0; url < urls; ++url) fetches.push_back(fetch(url).named("fetch " + std::to_string(url)));
-            co_return co_await async::gather(std::move(fetches));
+            co_return co_await asyncio::gather(std::move(fetches));
         };
         const std::vector<int> results = loop.run(demo().named("asyncio_semaphore_demo"));
         for (int url = 0; url < urls; ++url)

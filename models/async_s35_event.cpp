@@ -4,7 +4,7 @@
 // released by the one set().
 #include <chrono>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -19,22 +19,22 @@ model s35_async_event() {
     m.name = "s35_async_event";
     m.summary = "asyncio.Event: a producer sets it after a sleep, 3 consumers wait: none passes before the set";
     m.body = [] {
-        async::event_loop loop;
-        async::event event("event");
+        asyncio::event_loop loop;
+        asyncio::event event("event");
         bool produced = false;
         int received = 0;
-        auto producer = [&]() -> async::task<void> {
-            co_await async::sleep(1s);
+        auto producer = [&]() -> asyncio::task<void> {
+            co_await asyncio::sleep(1s);
             produced = true;
             event.set();  // signal consumers
         };
-        auto consumer = [&](int) -> async::task<void> {
+        auto consumer = [&](int) -> asyncio::task<void> {
             co_await event.wait();
             LOCKSTEP_ASSERT(produced, "a consumer passed event.wait() before the producer set it");
             ++received;  // "Consumer <cid>: event received"
         };
-        auto demo = [&]() -> async::task<void> {
-            co_await async::gather(producer().named("producer"), consumer(1).named("consumer 1"),
+        auto demo = [&]() -> asyncio::task<void> {
+            co_await asyncio::gather(producer().named("producer"), consumer(1).named("consumer 1"),
                                    consumer(2).named("consumer 2"), consumer(3).named("consumer 3"));
         };
         loop.run(demo().named("asyncio_event_demo"));

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <deque>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -22,21 +22,21 @@ using namespace std::chrono_literals;
 template <bool UseWhile>
 void condition_demo() {
     constexpr int items = 2;
-    async::event_loop loop;
-    async::condition condition("condition");
+    asyncio::event_loop loop;
+    asyncio::condition condition("condition");
     std::deque<int> buffer;
     int consumed = 0;
-    auto producer = [&]() -> async::task<void> {
+    auto producer = [&]() -> asyncio::task<void> {
         for (int i = 0; i < items; ++i) {
             {
                 auto held = co_await condition.scoped();  // async with condition:
                 buffer.push_back(i);
                 condition.notify_all();
             }
-            co_await async::sleep(100ms);
+            co_await asyncio::sleep(100ms);
         }
     };
-    auto consumer = [&]() -> async::task<void> {
+    auto consumer = [&]() -> asyncio::task<void> {
         auto held = co_await condition.scoped();
         if constexpr (UseWhile) {
             while (buffer.empty()) co_await condition.wait();
@@ -47,8 +47,8 @@ void condition_demo() {
         buffer.pop_front();  // "Consumed: <item>"
         ++consumed;
     };
-    auto demo = [&]() -> async::task<void> {
-        co_await async::gather(producer().named("producer"), consumer().named("consumer 1"),
+    auto demo = [&]() -> asyncio::task<void> {
+        co_await asyncio::gather(producer().named("producer"), consumer().named("consumer 1"),
                                consumer().named("consumer 2"));
     };
     loop.run(demo().named("asyncio_condition_demo"));

@@ -6,7 +6,7 @@
 #include <array>
 #include <chrono>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -22,19 +22,19 @@ model s37_async_barrier() {
     m.summary = "asyncio.Barrier(3) between two phases: nobody in phase 2 early";
     m.body = [] {
         constexpr int parties = 3;
-        async::event_loop loop;
-        async::barrier barrier(parties, "barrier");
+        asyncio::event_loop loop;
+        asyncio::barrier barrier(parties, "barrier");
         std::array<bool, parties> phase1_done{};
         int index_sum = 0;
-        auto worker = [&](int id) -> async::task<void> {
-            co_await async::sleep(0);  // phase 1 takes a while
+        auto worker = [&](int id) -> asyncio::task<void> {
+            co_await asyncio::sleep(0);  // phase 1 takes a while
             phase1_done[static_cast<std::size_t>(id)] = true;
             const std::size_t index = co_await barrier.wait();
             index_sum += static_cast<int>(index);
             for (bool done : phase1_done) LOCKSTEP_ASSERT(done, "a task reached phase 2 before all finished phase 1");
         };
-        auto demo = [&]() -> async::task<void> {
-            co_await async::gather(worker(0).named("worker 0"), worker(1).named("worker 1"),
+        auto demo = [&]() -> asyncio::task<void> {
+            co_await asyncio::gather(worker(0).named("worker 0"), worker(1).named("worker 1"),
                                    worker(2).named("worker 2"));
         };
         loop.run(demo().named("barrier_demo"));

@@ -7,7 +7,7 @@
 // deadlock that names the task awaiting join. Scaled to 2 items and maxsize 1.
 #include <optional>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -18,14 +18,14 @@ namespace {
 template <bool CallsTaskDone>
 void queue_demo() {
     constexpr int items = 2;
-    async::event_loop loop;
-    async::queue<std::optional<int>> queue(1, "queue");
+    asyncio::event_loop loop;
+    asyncio::queue<std::optional<int>> queue(1, "queue");
     int processed = 0;
-    auto producer = [&]() -> async::task<void> {
+    auto producer = [&]() -> asyncio::task<void> {
         for (int item = 1; item <= items; ++item) co_await queue.put(item);
         co_await queue.put(std::nullopt);  // the None sentinel
     };
-    auto consumer = [&]() -> async::task<void> {
+    auto consumer = [&]() -> asyncio::task<void> {
         for (;;) {
             const std::optional<int> item = co_await queue.get();
             if (item) ++processed;
@@ -33,9 +33,9 @@ void queue_demo() {
             if (!item) co_return;
         }
     };
-    auto demo = [&]() -> async::task<void> {
-        auto consuming = async::create_task(consumer(), "consumer");
-        co_await async::create_task(producer(), "producer");
+    auto demo = [&]() -> asyncio::task<void> {
+        auto consuming = asyncio::create_task(consumer(), "consumer");
+        co_await asyncio::create_task(producer(), "producer");
         co_await queue.join();  // every item's task_done()
         LOCKSTEP_ASSERT(processed == items, "join() returned before every item was processed");
         co_await std::move(consuming);

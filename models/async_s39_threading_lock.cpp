@@ -7,7 +7,7 @@
 // the task and the line.
 #include <chrono>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -23,15 +23,15 @@ model s39_threading_lock_in_task() {
     m.summary = "a threading lock held across an await by two tasks of one loop: blocks the event loop";
     m.expected_failure = failure_kind::blocks_event_loop;
     m.body = [] {
-        async::event_loop loop;
+        asyncio::event_loop loop;
         lockstep::mutex lock("threading_lock");
-        auto worker = [&]() -> async::task<void> {
+        auto worker = [&]() -> asyncio::task<void> {
             lock.lock();  // with threading.Lock(): -- wrong inside a coroutine
-            co_await async::sleep(100ms);
+            co_await asyncio::sleep(100ms);
             lock.unlock();
         };
-        auto demo = [&]() -> async::task<void> {
-            co_await async::gather(worker().named("worker 1"), worker().named("worker 2"));
+        auto demo = [&]() -> asyncio::task<void> {
+            co_await asyncio::gather(worker().named("worker 1"), worker().named("worker 2"));
         };
         loop.run(demo().named("main"));
     };

@@ -4,7 +4,7 @@
 // write, and an update is lost. Without an await in between, the read and the
 // write are one turn of the task, which no other task of the loop interrupts:
 // no lost update, no lock needed.
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -14,16 +14,16 @@ namespace {
 
 template <bool AwaitBetween>
 void check_then_act() {
-    async::event_loop loop;
+    asyncio::event_loop loop;
     int counter = 0;
-    auto increment = [&]() -> async::task<void> {
+    auto increment = [&]() -> asyncio::task<void> {
         const int seen = counter;
-        if constexpr (AwaitBetween) co_await async::sleep(0);
+        if constexpr (AwaitBetween) co_await asyncio::sleep(0);
         counter = seen + 1;
-        co_await async::sleep(0);
+        co_await asyncio::sleep(0);
     };
-    auto demo = [&]() -> async::task<void> {
-        co_await async::gather(increment().named("increment 1"), increment().named("increment 2"));
+    auto demo = [&]() -> asyncio::task<void> {
+        co_await asyncio::gather(increment().named("increment 1"), increment().named("increment 2"));
     };
     loop.run(demo().named("main"));
     observe("counter", counter);

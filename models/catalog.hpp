@@ -82,7 +82,7 @@ model alg_seqlock();
 model alg_seqlock_no_fences();
 model alg_double_checked_locking();
 model alg_double_checked_locking_relaxed();
-// lockstep::async (asyncio) models, S33-S40.
+// lockstep::asyncio (asyncio) models, S33-S40.
 model s33_async_lock_demo();
 model s34_async_semaphore_fetches();
 model s35_async_event();

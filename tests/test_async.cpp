@@ -1,4 +1,4 @@
-// lockstep::async: tasks, the event loop's turns, asyncio's primitives and their
+// lockstep::asyncio: tasks, the event loop's turns, asyncio's primitives and their
 // errors, cancellation and timeouts, and the failures the checker reports.
 #include <doctest/doctest.h>
 
@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 namespace {
 
 using namespace std::chrono_literals;
-namespace async = lockstep::async;
+namespace asyncio = lockstep::asyncio;
 
 lockstep::result explore(std::function<void()> model, lockstep::strategy s = lockstep::strategy::dfs) {
     lockstep::options o;
@@ -42,11 +42,11 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST_CASE("async: a task's result, awaited in place and as a scheduled task") {
     const auto r = explore([] {
-        async::event_loop loop;
-        auto leaf = [](int x) -> async::task<int> { co_return x * 2; };
-        auto main_task = [&]() -> async::task<int> {
+        asyncio::event_loop loop;
+        auto leaf = [](int x) -> asyncio::task<int> { co_return x * 2; };
+        auto main_task = [&]() -> asyncio::task<int> {
             const int a = co_await leaf(1);                      // in place
-            auto scheduled = async::create_task(leaf(10), "leaf");  // a task of its own
+            auto scheduled = asyncio::create_task(leaf(10), "leaf");  // a task of its own
             const int b = co_await scheduled;
             const int c = co_await scheduled;  // a finished task gives its result again
             co_return a + b + c;
@@ -65,21 +65,21 @@ TEST_CASE("async: awaiting what is available does not yield, sleep(0) does") {
     auto run = [](bool yield) {
         return outcomes(
             [yield] {
-                async::event_loop loop;
-                async::lock lock;
+                asyncio::event_loop loop;
+                asyncio::lock lock;
                 int shared = 0;
-                auto a = [&]() -> async::task<void> {
+                auto a = [&]() -> asyncio::task<void> {
                     const int seen = shared;
                     co_await lock.acquire();  // free: no yield
                     lock.release();
-                    if (yield) co_await async::sleep(0);
+                    if (yield) co_await asyncio::sleep(0);
                     shared = seen + 1;
                 };
-                auto b = [&]() -> async::task<void> {
+                auto b = [&]() -> asyncio::task<void> {
                     shared += 10;
                     co_return;
                 };
-                auto main_task = [&]() -> async::task<void> { co_await async::gather(a(), b()); };
+                auto main_task = [&]() -> asyncio::task<void> { co_await asyncio::gather(a(), b()); };
                 loop.run(main_task());
                 lockstep::observe("shared", shared);
             },
@@ -90,40 +90,40 @@ TEST_CASE("async: awaiting what is available does not yield, sleep(0) does") {
 }
 
 TEST_CASE("async: every order of ready tasks is explored, and order::fifo keeps asyncio's") {
-    auto model = [](async::order o) {
+    auto model = [](asyncio::order o) {
         return [o] {
-            async::event_loop loop({}, o);
+            asyncio::event_loop loop({}, o);
             std::string trace;
-            auto step = [&](char c) -> async::task<void> {
+            auto step = [&](char c) -> asyncio::task<void> {
                 trace += c;
-                co_await async::sleep(0);
+                co_await asyncio::sleep(0);
                 trace += c;
             };
-            auto main_task = [&]() -> async::task<void> { co_await async::gather(step('a'), step('b'), step('c')); };
+            auto main_task = [&]() -> asyncio::task<void> { co_await asyncio::gather(step('a'), step('b'), step('c')); };
             loop.run(main_task());
             lockstep::observe("trace", trace);
         };
     };
-    const auto any = outcomes(model(async::order::any), "trace");
+    const auto any = outcomes(model(asyncio::order::any), "trace");
     CHECK(any.size() > 6);
     CHECK(any.count("abcabc") == 1);
     CHECK(any.count("cbacba") == 1);
     CHECK(any.count("aabbcc") == 1);
-    CHECK(outcomes(model(async::order::fifo), "trace") == std::set<std::string>{"abcabc"});
+    CHECK(outcomes(model(asyncio::order::fifo), "trace") == std::set<std::string>{"abcabc"});
 }
 
 TEST_CASE("async: sleep and call_later follow the logical clock") {
     const auto r = explore([] {
-        async::event_loop loop;
+        asyncio::event_loop loop;
         std::vector<int> order;
-        auto sleeper = [&](int ms) -> async::task<void> {
-            co_await async::sleep(std::chrono::milliseconds(ms));
+        auto sleeper = [&](int ms) -> asyncio::task<void> {
+            co_await asyncio::sleep(std::chrono::milliseconds(ms));
             order.push_back(ms);
-            LOCKSTEP_ASSERT(async::event_loop::time() == std::chrono::milliseconds(ms));
+            LOCKSTEP_ASSERT(asyncio::event_loop::time() == std::chrono::milliseconds(ms));
         };
-        auto main_task = [&]() -> async::task<void> {
+        auto main_task = [&]() -> asyncio::task<void> {
             loop.call_later(20ms, [&] { order.push_back(-20); });
-            co_await async::gather(sleeper(30), sleeper(10));
+            co_await asyncio::gather(sleeper(30), sleeper(10));
         };
         loop.run(main_task());
         LOCKSTEP_ASSERT((order == std::vector<int>{10, -20, 30}));
@@ -134,20 +134,20 @@ TEST_CASE("async: sleep and call_later follow the logical clock") {
 
 TEST_CASE("async: a deadlock names every pending task, what it awaits, where, and who holds it") {
     const auto r = explore([] {
-        async::event_loop loop;
-        async::lock a("a"), b("b");
-        auto one = [&]() -> async::task<void> {
+        asyncio::event_loop loop;
+        asyncio::lock a("a"), b("b");
+        auto one = [&]() -> asyncio::task<void> {
             auto ha = co_await a.scoped();
-            co_await async::sleep(1ms);
+            co_await asyncio::sleep(1ms);
             auto hb = co_await b.scoped();
         };
-        auto two = [&]() -> async::task<void> {
+        auto two = [&]() -> asyncio::task<void> {
             auto hb = co_await b.scoped();
-            co_await async::sleep(1ms);
+            co_await asyncio::sleep(1ms);
             auto ha = co_await a.scoped();
         };
-        auto main_task = [&]() -> async::task<void> {
-            co_await async::gather(one().named("one"), two().named("two"));
+        auto main_task = [&]() -> asyncio::task<void> {
+            co_await asyncio::gather(one().named("one"), two().named("two"));
         };
         loop.run(main_task().named("main task"));
     });
@@ -169,11 +169,11 @@ TEST_CASE("async: a blocking lockstep operation inside a task blocks the event l
     auto blocked = [](std::function<void(lockstep::mutex&, lockstep::condition_variable&,
                                          lockstep::blocking_queue<int>&)> op) {
         return explore([op] {
-            async::event_loop loop;
+            asyncio::event_loop loop;
             lockstep::mutex m;
             lockstep::condition_variable cv;
             lockstep::blocking_queue<int> q;
-            auto main_task = [&]() -> async::task<void> {
+            auto main_task = [&]() -> asyncio::task<void> {
                 op(m, cv, q);
                 co_return;
             };
@@ -220,8 +220,8 @@ TEST_CASE("async: a mutex held by another thread blocks the event loop when the 
             m.lock();
             m.unlock();
         });
-        async::event_loop loop;
-        auto main_task = [&]() -> async::task<void> {
+        asyncio::event_loop loop;
+        auto main_task = [&]() -> asyncio::task<void> {
             m.lock();
             m.unlock();
             co_return;
@@ -237,11 +237,11 @@ TEST_CASE("async: a mutex held by another thread blocks the event loop when the 
 TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutine never awaited") {
     SUBCASE("pending when the loop finishes") {
         const auto r = explore([] {
-            async::event_loop loop;
-            auto background = []() -> async::task<void> { co_await async::sleep(5ms); };
-            auto main_task = [&]() -> async::task<void> {
-                auto t = async::create_task(background(), "background");
-                co_await async::sleep(1ms);
+            asyncio::event_loop loop;
+            auto background = []() -> asyncio::task<void> { co_await asyncio::sleep(5ms); };
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto t = asyncio::create_task(background(), "background");
+                co_await asyncio::sleep(1ms);
             };
             loop.run(main_task());
         });
@@ -252,21 +252,21 @@ TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutin
     }
     SUBCASE("finished fire-and-forget tasks are fine; cancelled pending ones are run to their end") {
         const auto r = explore([] {
-            async::event_loop loop;
+            asyncio::event_loop loop;
             bool cleaned = false;
-            auto quick = []() -> async::task<void> { co_return; };
-            auto forever = [&]() -> async::task<void> {
+            auto quick = []() -> asyncio::task<void> { co_return; };
+            auto forever = [&]() -> asyncio::task<void> {
                 try {
-                    co_await async::sleep(1h);
-                } catch (const async::cancelled_error&) {
+                    co_await asyncio::sleep(1h);
+                } catch (const asyncio::cancelled_error&) {
                     cleaned = true;
                     throw;
                 }
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto q = async::create_task(quick());
-                auto f = async::create_task(forever());
-                co_await async::sleep(1ms);
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto q = asyncio::create_task(quick());
+                auto f = asyncio::create_task(forever());
+                co_await asyncio::sleep(1ms);
                 f.cancel();
             };
             loop.run(main_task());
@@ -276,14 +276,14 @@ TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutin
     }
     SUBCASE("an exception nobody retrieved") {
         const auto r = explore([] {
-            async::event_loop loop;
-            auto failing = []() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto failing = []() -> asyncio::task<void> {
                 throw std::runtime_error("boom");
                 co_return;
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto t = async::create_task(failing(), "failing");
-                co_await async::sleep(1ms);
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto t = asyncio::create_task(failing(), "failing");
+                co_await asyncio::sleep(1ms);
             };
             loop.run(main_task());
         });
@@ -295,13 +295,13 @@ TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutin
     }
     SUBCASE("an exception awaited is retrieved") {
         const auto r = explore([] {
-            async::event_loop loop;
-            auto failing = []() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto failing = []() -> asyncio::task<void> {
                 throw std::runtime_error("boom");
                 co_return;
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto t = async::create_task(failing());
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto t = asyncio::create_task(failing());
                 try {
                     co_await t;
                 } catch (const std::runtime_error&) {
@@ -315,9 +315,9 @@ TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutin
     }
     SUBCASE("a coroutine created and dropped") {
         const auto r = explore([] {
-            async::event_loop loop;
-            auto work = []() -> async::task<void> { co_return; };
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto work = []() -> asyncio::task<void> { co_return; };
+            auto main_task = [&]() -> asyncio::task<void> {
                 auto forgotten = work();
                 co_return;
             };
@@ -329,8 +329,8 @@ TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutin
     }
     SUBCASE("the main task's exception comes out of run()") {
         const auto r = explore([] {
-            async::event_loop loop;
-            auto main_task = []() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto main_task = []() -> asyncio::task<void> {
                 throw std::logic_error("main failed");
                 co_return;
             };
@@ -350,16 +350,16 @@ TEST_CASE("async: lock semantics and errors") {
     SUBCASE("waiters acquire in arrival order") {
         const auto values = outcomes(
             [] {
-                async::event_loop loop({}, async::order::fifo);
-                async::lock lock;
+                asyncio::event_loop loop({}, asyncio::order::fifo);
+                asyncio::lock lock;
                 std::string order;
-                auto worker = [&](char c) -> async::task<void> {
+                auto worker = [&](char c) -> asyncio::task<void> {
                     auto held = co_await lock.scoped();
                     order += c;
-                    co_await async::sleep(1ms);
+                    co_await asyncio::sleep(1ms);
                 };
-                auto main_task = [&]() -> async::task<void> {
-                    co_await async::gather(worker('a'), worker('b'), worker('c'));
+                auto main_task = [&]() -> asyncio::task<void> {
+                    co_await asyncio::gather(worker('a'), worker('b'), worker('c'));
                 };
                 loop.run(main_task());
                 lockstep::observe("order", order);
@@ -369,9 +369,9 @@ TEST_CASE("async: lock semantics and errors") {
     }
     SUBCASE("release when not locked") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::lock lock("lk");
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::lock lock("lk");
+            auto main_task = [&]() -> asyncio::task<void> {
                 lock.release();
                 co_return;
             };
@@ -383,23 +383,23 @@ TEST_CASE("async: lock semantics and errors") {
     }
     SUBCASE("a waiter cancelled while it waits leaves the queue; the lock stays usable") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::lock lock;
-            auto holder = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::lock lock;
+            auto holder = [&]() -> asyncio::task<void> {
                 auto held = co_await lock.scoped();
-                co_await async::sleep(10ms);
+                co_await asyncio::sleep(10ms);
             };
-            auto waiter = [&]() -> async::task<void> { auto held = co_await lock.scoped(); };
-            auto main_task = [&]() -> async::task<void> {
-                auto h = async::create_task(holder());
-                co_await async::sleep(1ms);  // the holder has the lock
-                auto w = async::create_task(waiter());
-                co_await async::sleep(1ms);  // the waiter waits for it
+            auto waiter = [&]() -> asyncio::task<void> { auto held = co_await lock.scoped(); };
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto h = asyncio::create_task(holder());
+                co_await asyncio::sleep(1ms);  // the holder has the lock
+                auto w = asyncio::create_task(waiter());
+                co_await asyncio::sleep(1ms);  // the waiter waits for it
                 w.cancel();
                 bool cancelled = false;
                 try {
                     co_await w;
-                } catch (const async::cancelled_error&) {
+                } catch (const asyncio::cancelled_error&) {
                     cancelled = true;
                 }
                 LOCKSTEP_ASSERT(cancelled);
@@ -418,9 +418,9 @@ TEST_CASE("async: lock semantics and errors") {
 TEST_CASE("async: semaphores and their errors") {
     SUBCASE("bounded over-release") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::bounded_semaphore s(1, "pool");
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::bounded_semaphore s(1, "pool");
+            auto main_task = [&]() -> asyncio::task<void> {
                 co_await s.acquire();
                 s.release();
                 s.release();
@@ -433,9 +433,9 @@ TEST_CASE("async: semaphores and their errors") {
     }
     SUBCASE("a plain semaphore may exceed its initial value") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::semaphore s(1);
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::semaphore s(1);
+            auto main_task = [&]() -> asyncio::task<void> {
                 s.release();
                 co_await s.acquire();
                 co_await s.acquire();  // two permits: no wait
@@ -450,17 +450,17 @@ TEST_CASE("async: semaphores and their errors") {
 TEST_CASE("async: event, condition, barrier, queue") {
     SUBCASE("set wakes every waiter, even if cleared before they run") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::event e;
+            asyncio::event_loop loop;
+            asyncio::event e;
             int woken = 0;
-            auto waiter = [&]() -> async::task<void> {
+            auto waiter = [&]() -> asyncio::task<void> {
                 co_await e.wait();
                 ++woken;
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto w1 = async::create_task(waiter());
-                auto w2 = async::create_task(waiter());
-                co_await async::sleep(1ms);
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto w1 = asyncio::create_task(waiter());
+                auto w2 = asyncio::create_task(waiter());
+                co_await asyncio::sleep(1ms);
                 e.set();
                 e.clear();
                 co_await w1;
@@ -475,9 +475,9 @@ TEST_CASE("async: event, condition, barrier, queue") {
         for (bool wait : {true, false}) {
             CAPTURE(wait);
             const auto r = explore([wait] {
-                async::event_loop loop;
-                async::condition c("cond");
-                auto main_task = [&]() -> async::task<void> {
+                asyncio::event_loop loop;
+                asyncio::condition c("cond");
+                auto main_task = [&]() -> asyncio::task<void> {
                     if (wait) co_await c.wait();
                     else c.notify();
                 };
@@ -492,23 +492,23 @@ TEST_CASE("async: event, condition, barrier, queue") {
     }
     SUBCASE("condition wait_for a predicate") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::condition c;
+            asyncio::event_loop loop;
+            asyncio::condition c;
             int value = 0;
-            auto waiter = [&]() -> async::task<int> {
+            auto waiter = [&]() -> asyncio::task<int> {
                 auto held = co_await c.scoped();
                 co_await c.wait_for([&] { return value >= 2; });
                 co_return value;
             };
-            auto bumper = [&]() -> async::task<void> {
+            auto bumper = [&]() -> asyncio::task<void> {
                 for (int i = 0; i < 2; ++i) {
                     auto held = co_await c.scoped();
                     ++value;
                     c.notify_all();
                 }
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto [seen, none] = co_await async::gather(waiter(), bumper());
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto [seen, none] = co_await asyncio::gather(waiter(), bumper());
                 (void)none;
                 LOCKSTEP_ASSERT(seen == 2);
             };
@@ -519,19 +519,19 @@ TEST_CASE("async: event, condition, barrier, queue") {
     }
     SUBCASE("barrier abort breaks the waiters") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::barrier b(3);
-            auto waiter = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::barrier b(3);
+            auto waiter = [&]() -> asyncio::task<void> {
                 try {
                     (void)co_await b.wait();
                     LOCKSTEP_ASSERT(false, "passed a barrier of 3 with 2");
-                } catch (const async::broken_barrier_error&) {
+                } catch (const asyncio::broken_barrier_error&) {
                 }
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto w1 = async::create_task(waiter());
-                auto w2 = async::create_task(waiter());
-                co_await async::sleep(1ms);
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto w1 = asyncio::create_task(waiter());
+                auto w2 = asyncio::create_task(waiter());
+                co_await asyncio::sleep(1ms);
                 b.abort();
                 co_await w1;
                 co_await w2;
@@ -542,14 +542,14 @@ TEST_CASE("async: event, condition, barrier, queue") {
     }
     SUBCASE("queue maxsize, nowait errors, task_done too many times") {
         const auto r = explore([] {
-            async::event_loop loop;
-            async::queue<int> q(1);
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            asyncio::queue<int> q(1);
+            auto main_task = [&]() -> asyncio::task<void> {
                 q.put_nowait(1);
                 bool full = false;
                 try {
                     q.put_nowait(2);
-                } catch (const async::queue_full&) {
+                } catch (const asyncio::queue_full&) {
                     full = true;
                 }
                 LOCKSTEP_ASSERT(full);
@@ -557,7 +557,7 @@ TEST_CASE("async: event, condition, barrier, queue") {
                 bool empty = false;
                 try {
                     (void)q.get_nowait();
-                } catch (const async::queue_empty&) {
+                } catch (const asyncio::queue_empty&) {
                     empty = true;
                 }
                 LOCKSTEP_ASSERT(empty);
@@ -576,16 +576,16 @@ TEST_CASE("async: event, condition, barrier, queue") {
 TEST_CASE("async: a primitive is bound to one loop, and loop operations need a running loop") {
     SUBCASE("two loops on two threads share a lock") {
         const auto r = explore([] {
-            async::lock shared("shared");
-            auto use = [&]() -> async::task<void> {
+            asyncio::lock shared("shared");
+            auto use = [&]() -> asyncio::task<void> {
                 co_await shared.acquire();
                 shared.release();
             };
             lockstep::thread other([&] {
-                async::event_loop loop("other");
+                asyncio::event_loop loop("other");
                 loop.run(use());
             });
-            async::event_loop loop("mine");
+            asyncio::event_loop loop("mine");
             loop.run(use());
             other.join();
         });
@@ -595,39 +595,39 @@ TEST_CASE("async: a primitive is bound to one loop, and loop operations need a r
     }
     SUBCASE("create_task outside a loop") {
         const auto r = explore([] {
-            auto work = []() -> async::task<void> { co_return; };
-            auto t = async::create_task(work());
+            auto work = []() -> asyncio::task<void> { co_return; };
+            auto t = asyncio::create_task(work());
         });
         REQUIRE(r.failure);
-        CHECK(contains(r.failure->message, "outside a running lockstep::async event loop"));
+        CHECK(contains(r.failure->message, "outside a running lockstep::asyncio event loop"));
     }
 }
 
 TEST_CASE("async: cancellation is delivered where the task is suspended") {
     SUBCASE("cancelling the awaiter of a task cancels that task") {
         const auto r = explore([] {
-            async::event_loop loop;
+            asyncio::event_loop loop;
             bool inner_cancelled = false;
-            auto inner = [&]() -> async::task<void> {
+            auto inner = [&]() -> asyncio::task<void> {
                 try {
-                    co_await async::sleep(1h);
-                } catch (const async::cancelled_error&) {
+                    co_await asyncio::sleep(1h);
+                } catch (const asyncio::cancelled_error&) {
                     inner_cancelled = true;
                     throw;
                 }
             };
-            async::task<void> child;
-            auto outer = [&]() -> async::task<void> {
-                child = async::create_task(inner());
+            asyncio::task<void> child;
+            auto outer = [&]() -> asyncio::task<void> {
+                child = asyncio::create_task(inner());
                 co_await child;
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto o = async::create_task(outer());
-                co_await async::sleep(1ms);
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto o = asyncio::create_task(outer());
+                co_await asyncio::sleep(1ms);
                 o.cancel();
                 try {
                     co_await o;
-                } catch (const async::cancelled_error&) {
+                } catch (const asyncio::cancelled_error&) {
                 }
                 LOCKSTEP_ASSERT(o.cancelled());
                 LOCKSTEP_ASSERT(child.cancelled());
@@ -640,18 +640,18 @@ TEST_CASE("async: cancellation is delivered where the task is suspended") {
     }
     SUBCASE("a task cancelled before its first turn never runs its body") {
         const auto r = explore([] {
-            async::event_loop loop;
+            asyncio::event_loop loop;
             bool ran = false;
-            auto body = [&]() -> async::task<void> {
+            auto body = [&]() -> asyncio::task<void> {
                 ran = true;
                 co_return;
             };
-            auto main_task = [&]() -> async::task<void> {
-                auto t = async::create_task(body());
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto t = asyncio::create_task(body());
                 t.cancel();
                 try {
                     co_await t;
-                } catch (const async::cancelled_error&) {
+                } catch (const asyncio::cancelled_error&) {
                 }
             };
             loop.run(main_task());
@@ -661,24 +661,24 @@ TEST_CASE("async: cancellation is delivered where the task is suspended") {
     }
     SUBCASE("cancelling a gather cancels its tasks") {
         const auto r = explore([] {
-            async::event_loop loop;
+            asyncio::event_loop loop;
             int cancelled = 0;
-            auto sleeper = [&]() -> async::task<void> {
+            auto sleeper = [&]() -> asyncio::task<void> {
                 try {
-                    co_await async::sleep(1h);
-                } catch (const async::cancelled_error&) {
+                    co_await asyncio::sleep(1h);
+                } catch (const asyncio::cancelled_error&) {
                     ++cancelled;
                     throw;
                 }
             };
-            auto gathering = [&]() -> async::task<void> { co_await async::gather(sleeper(), sleeper()); };
-            auto main_task = [&]() -> async::task<void> {
-                auto g = async::create_task(gathering());
-                co_await async::sleep(1ms);
+            auto gathering = [&]() -> asyncio::task<void> { co_await asyncio::gather(sleeper(), sleeper()); };
+            auto main_task = [&]() -> asyncio::task<void> {
+                auto g = asyncio::create_task(gathering());
+                co_await asyncio::sleep(1ms);
                 g.cancel();
                 try {
                     co_await g;
-                } catch (const async::cancelled_error&) {
+                } catch (const asyncio::cancelled_error&) {
                 }
             };
             loop.run(main_task());
@@ -690,21 +690,21 @@ TEST_CASE("async: cancellation is delivered where the task is suspended") {
 
 TEST_CASE("async: gather's first exception, and return_exceptions") {
     const auto r = explore([] {
-        async::event_loop loop;
-        auto ok = []() -> async::task<int> { co_return 1; };
-        auto bad = []() -> async::task<int> {
-            co_await async::sleep(0);
+        asyncio::event_loop loop;
+        auto ok = []() -> asyncio::task<int> { co_return 1; };
+        auto bad = []() -> asyncio::task<int> {
+            co_await asyncio::sleep(0);
             throw std::runtime_error("bad");
         };
-        auto main_task = [&]() -> async::task<void> {
+        auto main_task = [&]() -> asyncio::task<void> {
             bool thrown = false;
             try {
-                (void)co_await async::gather(ok(), bad());
+                (void)co_await asyncio::gather(ok(), bad());
             } catch (const std::runtime_error&) {
                 thrown = true;
             }
             LOCKSTEP_ASSERT(thrown);
-            auto [a, b] = co_await async::gather(async::return_exceptions, ok(), bad());
+            auto [a, b] = co_await asyncio::gather(asyncio::return_exceptions, ok(), bad());
             LOCKSTEP_ASSERT(a.ok() && a.value() == 1);
             LOCKSTEP_ASSERT(!b.ok());
         };
@@ -717,15 +717,15 @@ TEST_CASE("async: gather's first exception, and return_exceptions") {
 TEST_CASE("async: wait_for explores a timeout and a completion due at the same instant both ways") {
     auto model = [](std::chrono::milliseconds limit) {
         return [limit] {
-            async::event_loop loop;
-            auto slow = []() -> async::task<int> {
-                co_await async::sleep(10ms);
+            asyncio::event_loop loop;
+            auto slow = []() -> asyncio::task<int> {
+                co_await asyncio::sleep(10ms);
                 co_return 7;
             };
-            auto main_task = [&]() -> async::task<void> {
+            auto main_task = [&]() -> asyncio::task<void> {
                 try {
-                    lockstep::observe("result", co_await async::wait_for(slow(), limit));
-                } catch (const async::timeout_error&) {
+                    lockstep::observe("result", co_await asyncio::wait_for(slow(), limit));
+                } catch (const asyncio::timeout_error&) {
                     lockstep::observe("result", "timeout");
                 }
             };
@@ -741,8 +741,8 @@ TEST_CASE("async: other threads hand work to the loop") {
     SUBCASE("call_soon_threadsafe") {
         const auto r = explore(
             [] {
-                async::event_loop loop;
-                async::event done;
+                asyncio::event_loop loop;
+                asyncio::event done;
                 int value = 0;
                 lockstep::thread other([&] {
                     loop.call_soon_threadsafe([&] {
@@ -750,7 +750,7 @@ TEST_CASE("async: other threads hand work to the loop") {
                         done.set();
                     });
                 });
-                auto main_task = [&]() -> async::task<void> { co_await done.wait(); };
+                auto main_task = [&]() -> asyncio::task<void> { co_await done.wait(); };
                 loop.run(main_task());
                 other.join();
                 LOCKSTEP_ASSERT(value == 5);
@@ -762,10 +762,10 @@ TEST_CASE("async: other threads hand work to the loop") {
     SUBCASE("run_coroutine_threadsafe, and its future's get() from the loop blocks it") {
         const auto values = outcomes(
             [] {
-                async::event_loop loop;
-                async::event stop;
-                auto compute = [](int x) -> async::task<int> {
-                    co_await async::sleep(0);
+                asyncio::event_loop loop;
+                asyncio::event stop;
+                auto compute = [](int x) -> asyncio::task<int> {
+                    co_await asyncio::sleep(0);
                     co_return x + 1;
                 };
                 lockstep::thread other([&] {
@@ -773,7 +773,7 @@ TEST_CASE("async: other threads hand work to the loop") {
                     lockstep::observe("value", f.get());
                     loop.call_soon_threadsafe([&] { stop.set(); });
                 });
-                auto main_task = [&]() -> async::task<void> { co_await stop.wait(); };
+                auto main_task = [&]() -> asyncio::task<void> { co_await stop.wait(); };
                 loop.run(main_task());
                 other.join();
             },
@@ -781,9 +781,9 @@ TEST_CASE("async: other threads hand work to the loop") {
         CHECK(values == std::set<std::string>{"42"});
 
         const auto r = explore([] {
-            async::event_loop loop;
-            auto compute = []() -> async::task<int> { co_return 1; };
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto compute = []() -> asyncio::task<int> { co_return 1; };
+            auto main_task = [&]() -> asyncio::task<void> {
                 auto f = loop.run_coroutine_threadsafe(compute());
                 (void)f.get();  // waits for a task of its own loop
                 co_return;
@@ -798,29 +798,29 @@ TEST_CASE("async: other threads hand work to the loop") {
 
 TEST_CASE("async: awaits inside conditions (GCC 12 keeps condition temporaries off the coroutine frame)") {
     const auto r = explore([] {
-        async::event_loop loop;
-        async::event ev;
-        async::queue<int> q;
-        async::lock lk;
+        asyncio::event_loop loop;
+        asyncio::event ev;
+        asyncio::queue<int> q;
+        asyncio::lock lk;
         int got = 0;
-        auto val = [](int v) -> async::task<int> {
-            co_await async::sleep(1ms);
+        auto val = [](int v) -> asyncio::task<int> {
+            co_await asyncio::sleep(1ms);
             co_return v;
         };
-        auto producer = [&]() -> async::task<void> {
+        auto producer = [&]() -> asyncio::task<void> {
             co_await q.put(1);
             co_await q.put(2);
             co_await q.put(0);
             ev.set();
         };
-        auto main_task = [&]() -> async::task<void> {
-            auto p = async::create_task(producer());
+        auto main_task = [&]() -> asyncio::task<void> {
+            auto p = asyncio::create_task(producer());
             while ((co_await q.get()) != 0) ++got;
             if (co_await ev.wait()) got += 10;
-            auto t = async::create_task(val(5));
+            auto t = asyncio::create_task(val(5));
             if (co_await t == 5) got += 100;
-            if ((co_await async::gather(val(1), val(2))) == std::tuple{1, 2}) got += 1000;
-            if (co_await async::wait_for(val(3), 5ms) == 3) got += 10000;
+            if ((co_await asyncio::gather(val(1), val(2))) == std::tuple{1, 2}) got += 1000;
+            if (co_await asyncio::wait_for(val(3), 5ms) == 3) got += 10000;
             if (((void)co_await lk.scoped(), lk.locked())) got += 100000;
             co_await p;
         };
@@ -832,37 +832,37 @@ TEST_CASE("async: awaits inside conditions (GCC 12 keeps condition temporaries o
 }
 
 TEST_CASE("async: the `if` instead of `while` bug of S36 needs an order other than asyncio's FIFO one") {
-    auto model = [](async::order o) {
+    auto model = [](asyncio::order o) {
         return [o] {
-            async::event_loop loop({}, o);
-            async::condition condition;
+            asyncio::event_loop loop({}, o);
+            asyncio::condition condition;
             int items = 0;
-            auto producer = [&]() -> async::task<void> {
+            auto producer = [&]() -> asyncio::task<void> {
                 for (int i = 0; i < 2; ++i) {
                     {
                         auto held = co_await condition.scoped();
                         ++items;
                         condition.notify_all();
                     }
-                    co_await async::sleep(100ms);
+                    co_await asyncio::sleep(100ms);
                 }
             };
-            auto consumer = [&]() -> async::task<void> {
+            auto consumer = [&]() -> asyncio::task<void> {
                 auto held = co_await condition.scoped();
                 if (items == 0) co_await condition.wait();
                 LOCKSTEP_ASSERT(items > 0, "pop from an empty buffer");
                 --items;
             };
-            auto main_task = [&]() -> async::task<void> {
-                co_await async::gather(producer(), consumer(), consumer());
+            auto main_task = [&]() -> asyncio::task<void> {
+                co_await asyncio::gather(producer(), consumer(), consumer());
             };
             loop.run(main_task());
         };
     };
-    const auto fifo = explore(model(async::order::fifo));
+    const auto fifo = explore(model(asyncio::order::fifo));
     CHECK(fifo.ok());
     CHECK(fifo.executions == 1);
-    const auto any = explore(model(async::order::any));
+    const auto any = explore(model(asyncio::order::any));
     REQUIRE(any.failure);
     CHECK(any.failure->kind == lockstep::failure_kind::assertion);
 }
@@ -872,10 +872,10 @@ TEST_CASE("async: an exception thrown by a callback comes out of run(), and the 
         lockstep::mutex m;
         bool caught = false;
         {
-            async::event_loop loop;
-            auto main_task = [&]() -> async::task<void> {
+            asyncio::event_loop loop;
+            auto main_task = [&]() -> asyncio::task<void> {
                 loop.call_soon([] { throw std::runtime_error("callback failed"); });
-                co_await async::sleep(1ms);
+                co_await asyncio::sleep(1ms);
             };
             try {
                 loop.run(main_task());

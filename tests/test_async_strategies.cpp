@@ -1,4 +1,4 @@
-// lockstep::async under every strategy: failures found by each, tokens that
+// lockstep::asyncio under every strategy: failures found by each, tokens that
 // replay, and dpor agreeing with dfs on models that mix event loops and threads.
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include <lockstep/async.hpp>
+#include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
 
 #include "catalog.hpp"
@@ -18,7 +18,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-namespace async = lockstep::async;
+namespace asyncio = lockstep::asyncio;
 
 std::set<std::string> outcome_values(const lockstep::result& r, const std::string& name) {
     std::set<std::string> values;
@@ -30,9 +30,9 @@ std::set<std::string> outcome_values(const lockstep::result& r, const std::strin
 // A thread hands the loop callbacks while two tasks update a counter across an
 // await; an atomic shared with the thread is read inside a task.
 void mixed_thread_and_loop() {
-    async::event_loop loop;
+    asyncio::event_loop loop;
     lockstep::atomic<int> flag(0, "flag");
-    async::event posted;
+    asyncio::event posted;
     int counter = 0;
     lockstep::thread poster(lockstep::thread_name("poster"), [&] {
         flag.store(1);
@@ -41,14 +41,14 @@ void mixed_thread_and_loop() {
             posted.set();
         });
     });
-    auto bump = [&]() -> async::task<void> {
+    auto bump = [&]() -> asyncio::task<void> {
         const int seen = counter;
-        co_await async::sleep(0);
+        co_await asyncio::sleep(0);
         counter = seen + 1;
     };
-    auto main_task = [&]() -> async::task<void> {
+    auto main_task = [&]() -> asyncio::task<void> {
         lockstep::observe("flag seen", flag.load());
-        co_await async::gather(bump(), bump());
+        co_await asyncio::gather(bump(), bump());
         co_await posted.wait();
     };
     loop.run(main_task());
@@ -60,20 +60,20 @@ void mixed_thread_and_loop() {
 // Two loops on two threads: a task of one schedules a coroutine on the other,
 // whose result the main thread then waits for.
 void two_loops() {
-    async::event_loop left("left"), right("right");
-    async::event right_done;
-    auto value = [](int v) -> async::task<int> {
-        co_await async::sleep(0);
+    asyncio::event_loop left("left"), right("right");
+    asyncio::event right_done;
+    auto value = [](int v) -> asyncio::task<int> {
+        co_await asyncio::sleep(0);
         co_return v;
     };
     lockstep::thread other(lockstep::thread_name("right thread"), [&] {
-        auto main_task = [&]() -> async::task<void> { co_await right_done.wait(); };
+        auto main_task = [&]() -> asyncio::task<void> { co_await right_done.wait(); };
         right.run(main_task());
     });
-    std::optional<async::thread_future<int>> result;
-    auto main_task = [&]() -> async::task<void> {
+    std::optional<asyncio::thread_future<int>> result;
+    auto main_task = [&]() -> asyncio::task<void> {
         result.emplace(right.run_coroutine_threadsafe(value(7)));
-        co_await async::sleep(1ms);
+        co_await asyncio::sleep(1ms);
     };
     left.run(main_task());
     lockstep::observe("value", result->get());
@@ -84,14 +84,14 @@ void two_loops() {
 // A producer thread and a consumer task exchange items through an atomic
 // slot; the task polls with sleep(0) between tries, up to a bound.
 void polling_task() {
-    async::event_loop loop;
+    asyncio::event_loop loop;
     lockstep::atomic<int> slot(0, "slot");
     lockstep::thread producer(lockstep::thread_name("producer"), [&] { slot.store(5); });
-    auto consumer = [&]() -> async::task<int> {
+    auto consumer = [&]() -> asyncio::task<int> {
         for (int tries = 0; tries < 2; ++tries) {
             const int v = slot.load();
             if (v != 0) co_return v;
-            co_await async::sleep(0);
+            co_await asyncio::sleep(0);
         }
         co_return -1;
     };
@@ -102,21 +102,21 @@ void polling_task() {
 // A task polls an atomic with sleep(0) until another thread sets it: the fair
 // scheduler lets the thread run (the poll sees nothing new), so it ends.
 void unbounded_poll() {
-    async::event_loop loop;
+    asyncio::event_loop loop;
     lockstep::atomic<int> flag(0, "flag");
     lockstep::thread setter(lockstep::thread_name("setter"), [&] { flag.store(1); });
-    auto poll = [&]() -> async::task<int> {
+    auto poll = [&]() -> asyncio::task<int> {
         int rounds = 0;
         while (flag.load() == 0) {
             ++rounds;
-            co_await async::sleep(0);
+            co_await asyncio::sleep(0);
         }
         co_return rounds;
     };
-    auto other = []() -> async::task<void> {
-        for (int i = 0; i < 2; ++i) co_await async::sleep(0);
+    auto other = []() -> asyncio::task<void> {
+        for (int i = 0; i < 2; ++i) co_await asyncio::sleep(0);
     };
-    auto main_task = [&]() -> async::task<void> { (void)co_await async::gather(poll(), other()); };
+    auto main_task = [&]() -> asyncio::task<void> { (void)co_await asyncio::gather(poll(), other()); };
     loop.run(main_task());
     setter.join();
 }

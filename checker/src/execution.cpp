@@ -506,7 +506,7 @@ std::string blocking_message(const execution& ex, const loop_host& loop, const o
                                  ? std::string("sleeps (this_thread::sleep_for)")
                                  : fmt::format("would block: {} {}", to_string(op.kind), ex.object_label(op.object));
     return fmt::format("{} blocks the event loop of thread {}: it {} at {}, and while it waits no other task of the "
-                       "loop can run; await a lockstep::async primitive instead",
+                       "loop can run; await a lockstep::asyncio primitive instead",
                        loop.running_task(), ex.thread_label(ex.self()), what, where(op.location));
 }
 } // namespace
@@ -575,7 +575,7 @@ void execution::fail(failure_kind kind, std::string message, std::source_locatio
             kind = failure_kind::blocks_event_loop;
             owned = fmt::format("{} blocks the event loop of thread {}: {}. A task of this loop holds that mutex "
                                 "(across an await, or this task itself), so the thread, and every task of the "
-                                "loop, would wait forever; use lockstep::async::lock in tasks",
+                                "loop, would wait forever; use lockstep::asyncio::lock in tasks",
                                 loop->running_task(), thread_label(current_),
                                 owned.substr(0, owned.find("; a non-recursive mutex")));
         }
@@ -924,10 +924,10 @@ void access_var(object_id var, var_op op, std::source_location where) {
     ex.access_var(ex.index(var, where), op, where);
 }
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
-void host_loop(loop_host* loop) { active("lockstep::async::event_loop").host_loop(loop); }
-loop_host* hosted_loop() { return active("lockstep::async").hosted_loop(); }
+void host_loop(loop_host* loop) { active("lockstep::asyncio::event_loop").host_loop(loop); }
+loop_host* hosted_loop() { return active("lockstep::asyncio").hosted_loop(); }
 void relabel_step(op_kind kind, object_id object, std::source_location where) {
-    execution& ex = active("lockstep::async::event_loop");
+    execution& ex = active("lockstep::asyncio::event_loop");
     ex.relabel_step(kind, ex.index(object, where), where);
 }
 

@@ -61,7 +61,7 @@ struct thread_state {
     std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
     std::vector<held_lock> shared_held;  // locks it holds in shared mode
-    loop_host* loop = nullptr;           // the lockstep::async event loop it runs, if any
+    loop_host* loop = nullptr;           // the lockstep::asyncio event loop it runs, if any
     thread_body body{};
     void* body_at = nullptr;
     std::source_location created{};
@@ -157,7 +157,7 @@ public:
     // Plain data: logs the access and checks it against happens-before.
     void access_var(object_id var, var_op op, std::source_location where);
     void synchronize(object_id object, unsigned slot, sync effect);
-    // lockstep::async (see runtime.hpp).
+    // lockstep::asyncio (see runtime.hpp).
     void host_loop(loop_host* loop) { threads_[current_]->loop = loop; }
     loop_host* hosted_loop() const { return threads_[current_]->loop; }
     void relabel_step(op_kind kind, object_id object, std::source_location where);

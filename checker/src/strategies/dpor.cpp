@@ -124,7 +124,7 @@ bool memory_step(op_kind kind) {
     }
 }
 
-// So is an event loop's turn (lockstep::async): which ready task it runs is a data choice
+// So is an event loop's turn (lockstep::asyncio): which ready task it runs is a data choice
 // among what other threads handed it before.
 event with_any_values(event e) {
     if (memory_step(e.op.kind) || e.op.kind == op_kind::resume) {

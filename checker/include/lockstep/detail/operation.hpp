@@ -18,7 +18,7 @@ enum class object_kind : std::uint8_t {
     timed_mutex, recursive_timed_mutex, shared_mutex, condition_variable_any, bounded_semaphore,
     event, latch, barrier, queue, thread_local_slot,
     var,
-    // lockstep::async: coroutine tasks on an event loop, and their primitives.
+    // lockstep::asyncio: coroutine tasks on an event loop, and their primitives.
     task, event_loop, async_lock, async_semaphore, async_bounded_semaphore, async_event, async_condition,
     async_barrier, async_queue, async_future,
 };

@@ -130,7 +130,7 @@ void atomic_notify(object_id atomic, bool all, std::source_location where);
 // phases): `effect` applied to the clock `slot` of `object`, right after the step.
 void synchronize(object_id object, unsigned slot, sync effect);
 
-// An event loop of lockstep::async, run by a thread. While one of its tasks'
+// An event loop of lockstep::asyncio, run by a thread. While one of its tasks'
 // turns runs, an operation that would block the thread would block every task
 // of the loop: a blocks_event_loop failure. A deadlock report lists what each
 // of its pending tasks awaits.

@@ -1,5 +1,5 @@
 #pragma once
-// The machinery under lockstep::async: what a suspended task waits for (a
+// The machinery under lockstep::asyncio: what a suspended task waits for (a
 // waiter, asyncio's Future), a task's state, and the loop's queues. The loop
 // runs on a lockstep thread; each of its turns is one step of that thread, in
 // which the checker decides which ready task or callback runs (any order, or
@@ -24,7 +24,7 @@
 
 #include <lockstep/detail/runtime.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 // Thrown at the await where a cancelled task is resumed (asyncio.CancelledError).
 class cancelled_error : public std::exception {
@@ -252,7 +252,7 @@ public:
         if (loop == nullptr)
             fail(failure_kind::misuse,
                  [&] {
-                     return fmt::format("{} outside a running lockstep::async event loop (asyncio: \"no running event "
+                     return fmt::format("{} outside a running lockstep::asyncio event loop (asyncio: \"no running event "
                                         "loop\"); call it from a task, or use event_loop::call_soon_threadsafe from "
                                         "another thread",
                                         operation);
@@ -531,4 +531,4 @@ private:
 };
 
 } // namespace detail
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::thread_future<T>: what event_loop::run_coroutine_threadsafe
+// lockstep::asyncio::thread_future<T>: what event_loop::run_coroutine_threadsafe
 // returns to another thread (Python's concurrent.futures.Future). get() blocks
 // that thread until the task on the loop has finished; called from a task of
 // the loop itself it would block the loop, a failure.
@@ -10,9 +10,9 @@
 #include <type_traits>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
+#include <lockstep/asyncio/core.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 template <class T>
 class thread_future {
@@ -65,4 +65,4 @@ private:
     std::shared_ptr<shared> state_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::barrier: asyncio.Barrier. `co_await b.wait()` returns the
+// lockstep::asyncio::barrier: asyncio.Barrier. `co_await b.wait()` returns the
 // task's arrival index (0 first) once `parties` tasks have arrived; the last
 // arrival does not yield. A waiting task that is cancelled leaves (one arrival
 // fewer); abort() breaks the barrier: waiting and later tasks get broken_barrier_error.
@@ -7,11 +7,11 @@
 #include <source_location>
 #include <string_view>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 class barrier {
 public:
@@ -74,4 +74,4 @@ private:
     detail::waiter_queue waiters_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

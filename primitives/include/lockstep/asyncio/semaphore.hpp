@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::semaphore and bounded_semaphore: asyncio.Semaphore and
+// lockstep::asyncio::semaphore and bounded_semaphore: asyncio.Semaphore and
 // BoundedSemaphore (Python 3.12's fair semantics: a task that finds waiters
 // queues behind them). Releasing a bounded semaphore above its initial value is
 // an error (asyncio's ValueError), reported as misuse.
@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/lock.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/lock.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 namespace detail {
 
@@ -113,4 +113,4 @@ public:
     using basic_semaphore::basic_semaphore;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

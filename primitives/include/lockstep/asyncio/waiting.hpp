@@ -5,9 +5,9 @@
 #include <source_location>
 #include <string_view>
 
-#include <lockstep/async/core.hpp>
+#include <lockstep/asyncio/core.hpp>
 
-namespace lockstep::async::detail {
+namespace lockstep::asyncio::detail {
 
 // co_await current_task{}: the task running this coroutine; never suspends.
 struct current_task {
@@ -73,4 +73,4 @@ inline bool wake_first(loop_core* loop, waiter_queue& queue) {
     return false;
 }
 
-} // namespace lockstep::async::detail
+} // namespace lockstep::asyncio::detail

@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::condition: asyncio.Condition over an async lock (its own, or
+// lockstep::asyncio::condition: asyncio.Condition over an async lock (its own, or
 // one given). wait() releases the lock, waits for a notify, and reacquires the
 // lock before it returns, also when cancelled (then it rethrows). wait() and
 // notify() by a task that does not hold the lock are errors (asyncio's
@@ -11,12 +11,12 @@
 #include <source_location>
 #include <string_view>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/lock.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/lock.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 class condition {
 public:
@@ -104,4 +104,4 @@ private:
     detail::waiter_queue waiters_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

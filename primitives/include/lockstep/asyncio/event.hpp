@@ -1,15 +1,15 @@
 #pragma once
-// lockstep::async::event: asyncio.Event. `co_await e.wait()` returns at once
+// lockstep::asyncio::event: asyncio.Event. `co_await e.wait()` returns at once
 // when the flag is set; otherwise the task waits until set() wakes every
 // waiting task (even if clear() follows before they run).
 #include <source_location>
 #include <string_view>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 class event {
 public:
@@ -47,4 +47,4 @@ private:
     detail::waiter_queue waiters_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

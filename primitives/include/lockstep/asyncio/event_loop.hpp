@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::event_loop: asyncio's event loop, run by a lockstep thread.
+// lockstep::asyncio::event_loop: asyncio's event loop, run by a lockstep thread.
 // run(task) runs turns until the task finishes: each turn is a step of that
 // thread in which the checker picks the ready task or callback to run (every
 // order is explored; order::fifo keeps asyncio's), which then runs to its next
@@ -14,12 +14,12 @@
 #include <string_view>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/future.hpp>
-#include <lockstep/async/task.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/future.hpp>
+#include <lockstep/asyncio/task.hpp>
 #include <lockstep/clock.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 // A callback scheduled by call_soon or call_later (asyncio.Handle / TimerHandle).
 class callback_handle {
@@ -185,4 +185,4 @@ inline detail::sleep_awaiter sleep(int zero, std::source_location where = std::s
     return {0, where};
 }
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

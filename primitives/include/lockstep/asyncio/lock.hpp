@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::lock: asyncio.Lock. `co_await l.acquire()` takes it without
+// lockstep::asyncio::lock: asyncio.Lock. `co_await l.acquire()` takes it without
 // yielding when it is free and nobody queues for it; otherwise the task waits,
 // in arrival order. release() when it is not locked is an error (asyncio's
 // RuntimeError), reported as misuse. `auto held = co_await l.scoped();` is
@@ -9,11 +9,11 @@
 #include <string_view>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 // Releases what it holds when it goes out of scope (the end of `async with`).
 template <class Primitive>
@@ -110,4 +110,4 @@ private:
     detail::waiter_queue waiters_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::task<T>: a lazily started coroutine. Awaiting it runs it in
+// lockstep::asyncio::task<T>: a lazily started coroutine. Awaiting it runs it in
 // place, as part of the awaiting task (an `await coro()` in Python), without
 // yielding; event_loop::create_task schedules it as a task of its own
 // (asyncio.Task), which others may await, cancel, or gather.
@@ -14,9 +14,9 @@
 #include <type_traits>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
+#include <lockstep/asyncio/core.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 template <class T = void>
 class task;
@@ -28,14 +28,14 @@ struct is_task : std::false_type {};
 template <class T>
 struct is_task<task<T>> : std::true_type {};
 
-// What a task may await: lockstep::async's awaitables, which learn the awaiting
+// What a task may await: lockstep::asyncio's awaitables, which learn the awaiting
 // task when awaited. Anything else would suspend the task behind the loop's back.
 template <class A>
 concept async_awaitable = requires(std::remove_cvref_t<A>& a, task_state& t, std::source_location w) {
     a.bind(t, w);
 };
 
-// "worker" from GCC's "lockstep::async::task<void> worker(int)"; empty when the
+// "worker" from GCC's "lockstep::asyncio::task<void> worker(int)"; empty when the
 // compiler gives no usable name (a lambda, another compiler).
 inline std::string coroutine_name(std::string_view f) {
     if (const auto with = f.find(" [with"); with != std::string_view::npos) f = f.substr(0, with);
@@ -120,7 +120,7 @@ struct promise_base {
             return a.awaiter(*owner, where);
         } else {
             static_assert(async_awaitable<A>,
-                          "a lockstep::async task can only await lockstep::async awaitables (tasks, sleep, gather, "
+                          "a lockstep::asyncio task can only await lockstep::asyncio awaitables (tasks, sleep, gather, "
                           "the async primitives): anything else would suspend it behind the event loop's back");
             a.bind(*owner, where);
             if constexpr (std::is_lvalue_reference_v<A>) return bound<A>{&a};
@@ -405,4 +405,4 @@ auto task<T>::awaiter(detail::task_state& owner, std::source_location where) {
     return e;
 }
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

@@ -14,10 +14,10 @@
 #include <variant>
 #include <vector>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 struct return_exceptions_t {};
 inline constexpr return_exceptions_t return_exceptions{};
@@ -269,4 +269,4 @@ detail::gather_vector<true, T> gather(return_exceptions_t, std::vector<task<T>> 
     return {std::move(tasks), where};
 }
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

@@ -1,5 +1,5 @@
 #pragma once
-// lockstep::async::queue<T>: asyncio.Queue. put() waits while the queue is full
+// lockstep::asyncio::queue<T>: asyncio.Queue. put() waits while the queue is full
 // (maxsize 0: never), get() while it is empty; neither yields when it need not.
 // put_nowait/get_nowait throw queue_full/queue_empty. Every put counts an
 // unfinished item; task_done() finishes one (more task_done() calls than items
@@ -12,11 +12,11 @@
 #include <string_view>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 template <class T>
 class queue {
@@ -123,4 +123,4 @@ private:
     detail::waiter_queue getters_, putters_, joiners_;
 };
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio

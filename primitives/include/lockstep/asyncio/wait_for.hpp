@@ -8,12 +8,12 @@
 #include <source_location>
 #include <utility>
 
-#include <lockstep/async/core.hpp>
-#include <lockstep/async/task.hpp>
-#include <lockstep/async/waiting.hpp>
+#include <lockstep/asyncio/core.hpp>
+#include <lockstep/asyncio/task.hpp>
+#include <lockstep/asyncio/waiting.hpp>
 #include <lockstep/clock.hpp>
 
-namespace lockstep::async {
+namespace lockstep::asyncio {
 
 template <class T, class Rep, class Period>
 task<T> wait_for(task<T> t, std::chrono::duration<Rep, Period> timeout,
@@ -52,4 +52,4 @@ task<T> timeout(std::chrono::duration<Rep, Period> d, task<T> t,
     return wait_for(std::move(t), d, where);
 }
 
-} // namespace lockstep::async
+} // namespace lockstep::asyncio
