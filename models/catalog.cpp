@@ -74,6 +74,17 @@ std::span<const model> catalog() {
         real_readerwriterqueue_missing_fence(),
         real_thread_pool(),
         real_thread_pool_unlocked_done(),
+        s33_async_lock_demo(),
+        s34_async_semaphore_fetches(),
+        s35_async_event(),
+        s36_async_condition_while(),
+        s36_async_condition_if(),
+        s37_async_barrier(),
+        s38_async_queue_join(),
+        s38_async_queue_no_task_done(),
+        s39_threading_lock_in_task(),
+        s40_check_then_act_across_await(),
+        s40_check_then_act_one_turn(),
     };
     return all;
 }

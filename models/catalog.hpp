@@ -89,5 +89,17 @@ model real_readerwriterqueue();
 model real_readerwriterqueue_missing_fence();
 model real_thread_pool();
 model real_thread_pool_unlocked_done();
+// lockstep::asyncio (asyncio) models, S33-S40.
+model s33_async_lock_demo();
+model s34_async_semaphore_fetches();
+model s35_async_event();
+model s36_async_condition_while();
+model s36_async_condition_if();
+model s37_async_barrier();
+model s38_async_queue_join();
+model s38_async_queue_no_task_done();
+model s39_threading_lock_in_task();
+model s40_check_then_act_across_await();
+model s40_check_then_act_one_turn();
 
 } // namespace lockstep::models

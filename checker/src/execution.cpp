@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <tuple>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -118,6 +119,8 @@ object_id execution::add_object(object_kind kind, std::string_view name, std::so
     if (object_count_ == objects_.size()) objects_.emplace_back();
     object_info& o = objects_[object_count_];
     o.kind = kind;
+    static_assert(std::extent_v<decltype(ordinals_)> > static_cast<std::size_t>(object_kind::async_future),
+                  "one default-name counter per object kind: the last kind must fit");
     o.ordinal = ++ordinals_[static_cast<std::size_t>(kind)];
     o.name.assign(name);
     o.created = created;
@@ -174,6 +177,7 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
     t.locks_held = 0;
     t.shared_held.clear();
+    t.loop = nullptr;
     t.timed_out = false;
     t.deadline = no_deadline;
     t.spurious_left = spurious_ ? 1 : 0;
@@ -302,10 +306,22 @@ std::string library_site_hint(std::source_location site) {
 }
 } // namespace
 
+// Built in a function of its own, as inversion_message is.
+std::string execution::deadlock_message() const {
+    std::string message = "deadlock: every thread is blocked";
+    for (std::size_t t = 0; t < thread_count_; ++t) {
+        const thread_state& th = *threads_[t];
+        if (th.loop == nullptr || th.finished) continue;
+        message += fmt::format("\n  the event loop of thread {} has tasks that wait forever:\n{}",
+                               thread_label(static_cast<thread_id>(t)), th.loop->pending_tasks());
+        while (!message.empty() && message.back() == '\n') message.pop_back();
+    }
+    return message;
+}
+
 void execution::no_thread_can_move() {
     for (std::size_t t = 0; t < thread_count_; ++t)
-        if (!threads_[t]->finished)
-            fail(failure_kind::deadlock, "deadlock: every thread is blocked", {});
+        if (!threads_[t]->finished) fail(failure_kind::deadlock, deadlock_message(), {});
     for (std::size_t t = 1; t < thread_count_; ++t)
         if (!threads_[t]->joined)
             fail(failure_kind::misuse,
@@ -483,6 +499,34 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     threads_[current_]->ready = {};
 }
 
+void execution::relabel_step(op_kind kind, object_id object, std::source_location where) {
+    if (last_step_ >= events_.size()) return;
+    operation& op = events_[last_step_].op;
+    // The object it was scheduled on stays as the step's second object: happens-before follows it.
+    if (op.other == no_object) op.other = op.object;
+    op.kind = kind;
+    op.object = object;
+    op.location = where;
+}
+
+namespace {
+// Built in a function of its own: fail() never returns, so locals of its caller would never be destroyed.
+std::string blocking_message(const execution& ex, const loop_host& loop, const operation& op) {
+    const std::string what = op.kind == op_kind::sleep
+                                 ? std::string("sleeps (this_thread::sleep_for)")
+                                 : fmt::format("would block: {} {}", to_string(op.kind), ex.object_label(op.object));
+    return fmt::format("{} blocks the event loop of thread {}: it {} at {}, and while it waits no other task of the "
+                       "loop can run; await a lockstep::asyncio primitive instead",
+                       loop.running_task(), ex.thread_label(ex.self()), what, where(op.location));
+}
+} // namespace
+
+void execution::check_turn(const operation& op, wait_condition ready, std::int64_t deadline) {
+    const loop_host* loop = threads_[current_]->loop;
+    if (loop == nullptr || !loop->in_turn() || deadline <= now_ || ready.ready()) return;
+    fail(failure_kind::blocks_event_loop, blocking_message(*this, *loop, op), op.location);
+}
+
 void execution::annotate(std::int64_t value) {
     if (last_step_ >= events_.size()) return;
     events_[last_step_].value = value;
@@ -536,6 +580,16 @@ void execution::fail(failure_kind kind, std::string message, std::source_locatio
     {
         // The execution is abandoned from here: nothing on this frame is ever destroyed.
         std::string owned = std::move(message);
+        // A task relocking a mutex its thread holds (another task of the loop took it) blocks the loop.
+        const loop_host* loop = threads_[current_]->loop;
+        if (kind == failure_kind::self_deadlock && loop != nullptr && loop->in_turn()) {
+            kind = failure_kind::blocks_event_loop;
+            owned = fmt::format("{} blocks the event loop of thread {}: {}. A task of this loop holds that mutex "
+                                "(across an await, or this task itself), so the thread, and every task of the "
+                                "loop, would wait forever; use lockstep::asyncio::lock in tasks",
+                                loop->running_task(), thread_label(current_),
+                                owned.substr(0, owned.find("; a non-recursive mutex")));
+        }
         if (!failure_) failure_ = failure_record{kind, std::move(owned), where, current_, events_.size()};
     }
     // Wait conditions can only be evaluated while this execution runs: keep them for the report.
@@ -815,11 +869,15 @@ operation resolved(execution& ex, operation op) {
 } // namespace
 void schedule(const operation& op, wait_condition ready) {
     execution& ex = active("a primitive");
-    ex.schedule(resolved(ex, op), ready);
+    const operation resolved_op = resolved(ex, op);
+    ex.check_turn(resolved_op, ready, no_deadline);
+    ex.schedule(resolved_op, ready);
 }
 bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
     execution& ex = active("a timed primitive");
-    return ex.schedule_until(resolved(ex, op), ready, deadline);
+    const operation resolved_op = resolved(ex, op);
+    ex.check_turn(resolved_op, ready, deadline);
+    return ex.schedule_until(resolved_op, ready, deadline);
 }
 std::int64_t now() { return active("lockstep::clock").now(); }
 void set_spurious_wakeups(bool on) { active("lockstep::spurious_wakeups").set_spurious_wakeups(on); }
@@ -879,6 +937,12 @@ void access_var(object_id var, var_op op, std::source_location where) {
     ex.access_var(ex.index(var, where), op, where);
 }
 void observe(std::string_view name, std::string value) { active("lockstep::observe").observe(name, std::move(value)); }
+void host_loop(loop_host* loop) { active("lockstep::asyncio::event_loop").host_loop(loop); }
+loop_host* hosted_loop() { return active("lockstep::asyncio").hosted_loop(); }
+void relabel_step(op_kind kind, object_id object, std::source_location where) {
+    execution& ex = active("lockstep::asyncio::event_loop");
+    ex.relabel_step(kind, ex.index(object, where), where);
+}
 
 namespace {
 // C++ gives consume the semantics of acquire.

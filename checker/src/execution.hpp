@@ -61,6 +61,7 @@ struct thread_state {
     std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
     std::vector<held_lock> shared_held;  // locks it holds in shared mode
+    loop_host* loop = nullptr;           // the lockstep::asyncio event loop it runs, if any
     thread_body body{};
     void* body_at = nullptr;
     std::source_location created{};
@@ -161,6 +162,12 @@ public:
     // Plain data: logs the access and checks it against happens-before.
     void access_var(object_id var, var_op op, std::source_location where);
     void synchronize(object_id object, unsigned slot, sync effect);
+    // lockstep::asyncio (see runtime.hpp).
+    void host_loop(loop_host* loop) { threads_[current_]->loop = loop; }
+    loop_host* hosted_loop() const { return threads_[current_]->loop; }
+    void relabel_step(op_kind kind, object_id object, std::source_location where);
+    // A task's turn may not block its loop's thread: fails when `op` would.
+    void check_turn(const operation& op, wait_condition ready, std::int64_t deadline);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
 
@@ -234,6 +241,7 @@ private:
     void release_stacks();
     void give_control_to(thread_id next);
     std::string inversion_message() const;
+    std::string deadlock_message() const;
     void order_acquisition(object_id lock, std::source_location where, bool shared);
     void track(std::size_t event_index);  // happens-before of one logged step
     [[noreturn]] void livelock();

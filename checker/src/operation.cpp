@@ -24,6 +24,16 @@ std::string_view to_string(object_kind kind) {
     case object_kind::future: return "future";
     case object_kind::once_flag: return "once_flag";
     case object_kind::stop_state: return "stop_state";
+    case object_kind::task: return "task";
+    case object_kind::event_loop: return "event_loop";
+    case object_kind::async_lock: return "async_lock";
+    case object_kind::async_semaphore: return "async_semaphore";
+    case object_kind::async_bounded_semaphore: return "async_bounded_semaphore";
+    case object_kind::async_event: return "async_event";
+    case object_kind::async_condition: return "async_condition";
+    case object_kind::async_barrier: return "async_barrier";
+    case object_kind::async_queue: return "async_queue";
+    case object_kind::async_future: return "async_future";
     }
     return "object";
 }
@@ -97,6 +107,9 @@ std::string_view to_string(op_kind kind) {
     case op_kind::add_stop_callback: return "register stop_callback";
     case op_kind::remove_stop_callback: return "deregister stop_callback";
     case op_kind::stop_callback_done: return "stop_callback returned";
+    case op_kind::resume: return "resume";
+    case op_kind::callback: return "callback";
+    case op_kind::submit: return "call_soon_threadsafe";
     }
     return "operation";
 }

@@ -20,6 +20,7 @@ std::string_view to_string(failure_kind kind) {
     case failure_kind::data_race: return "data_race";
     case failure_kind::lock_order_inversion: return "lock_order_inversion";
     case failure_kind::hang: return "hang";
+    case failure_kind::blocks_event_loop: return "blocks_event_loop";
     }
     return "failure";
 }

@@ -22,6 +22,7 @@ enum class failure_kind {
     data_race,       // two accesses to a lockstep::var, one a write, unordered by happens-before
     lock_order_inversion,  // locks taken in a cycle of orders by different threads: a potential deadlock
     hang,            // a model thread ran past options.step_time_limit without a visible operation
+    blocks_event_loop,  // a task of a lockstep::asyncio event loop would block its thread (and every task of it)
 };
 
 std::string_view to_string(failure_kind kind);

@@ -135,8 +135,10 @@ bool memory_step(op_kind kind) {
     }
 }
 
+// So is an event loop's turn (lockstep::asyncio): which ready task it runs is a data choice
+// among what other threads handed it before.
 event with_any_values(event e) {
-    if (memory_step(e.op.kind)) {
+    if (memory_step(e.op.kind) || e.op.kind == op_kind::resume) {
         e.vals.clear();
         e.any_vals = true;
     }

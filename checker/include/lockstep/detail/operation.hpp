@@ -19,6 +19,9 @@ enum class object_kind : std::uint8_t {
     event, latch, barrier, queue, thread_local_slot,
     var,
     future, once_flag, stop_state,
+    // lockstep::asyncio: coroutine tasks on an event loop, and their primitives.
+    task, event_loop, async_lock, async_semaphore, async_bounded_semaphore, async_event, async_condition,
+    async_barrier, async_queue, async_future,
 };
 
 enum class op_kind : std::uint8_t {
@@ -40,6 +43,9 @@ enum class op_kind : std::uint8_t {
     // <future>, call_once, stop tokens
     set_value, set_exception, break_promise, release_future, call_once, call_once_end,
     request_stop, add_stop_callback, remove_stop_callback, stop_callback_done,
+    // an event loop's turn (which ready task or callback runs is decided in it), a callback
+    // run by the loop, a callback handed to the loop by another thread
+    resume, callback, submit,
 };
 
 // What a step does to happens-before through the objects it touches, declared

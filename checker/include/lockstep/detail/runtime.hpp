@@ -134,4 +134,27 @@ void atomic_notify(object_id atomic, bool all, std::source_location where);
 // phases): `effect` applied to the clock `slot` of `object`, right after the step.
 void synchronize(object_id object, unsigned slot, sync effect);
 
+// An event loop of lockstep::asyncio, run by a thread. While one of its tasks'
+// turns runs, an operation that would block the thread would block every task
+// of the loop: a blocks_event_loop failure. A deadlock report lists what each
+// of its pending tasks awaits.
+class loop_host {
+public:
+    virtual bool in_turn() const = 0;
+    // The task whose turn runs, for a message: "task worker (created at f.cpp:12)".
+    virtual std::string running_task() const = 0;
+    // Lines, each "  task X awaits Y at f.cpp:20", for the tasks that have not finished.
+    virtual std::string pending_tasks() const = 0;
+
+protected:
+    ~loop_host() = default;
+};
+// The calling thread runs `loop` from now on (nullptr: none); the loop it runs.
+void host_loop(loop_host* loop);
+loop_host* hosted_loop();
+// Says what the step just taken did, once a decision within it has said which
+// task it ran: the report shows `kind` on `object` at `where` (happens-before
+// and the strategies keep the operation the step was scheduled with).
+void relabel_step(op_kind kind, object_id object, std::source_location where);
+
 } // namespace lockstep::detail
