@@ -27,7 +27,7 @@ inline void name(const thread& t, std::string_view name,
     if (!t.joinable())
         detail::fail(failure_kind::misuse, "lockstep::name on a thread that is not joinable (empty, joined or detached)",
                      where);
-    detail::name_object(detail::thread_object(t.id()), name, where);
+    detail::name_object(detail::thread_object(t.native_handle()), name, where);
 }
 
 } // namespace lockstep
