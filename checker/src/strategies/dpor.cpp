@@ -415,6 +415,7 @@ public:
         return value;
     }
 
+    bool needs_details() const override { return true; }
     bool complete() const override { return exhausted_ && !problem_; }
     std::optional<std::string> problem() const override { return problem_; }
 
