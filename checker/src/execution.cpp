@@ -208,6 +208,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     spurious_ = spurious_by_default_;
     fairness_.reset();
     strategy_ = &strategy;
+    details_ = strategy.needs_details();
 
     const thread_id main = new_thread({}, std::source_location::current());
     thread_state& m = *threads_[main];
@@ -396,18 +397,25 @@ thread_id execution::pick_next() {
     const bool fair = fairness_.active() || gave_up;
     choices_.clear();
     const auto n = static_cast<thread_id>(thread_count_);
-    auto consider = [&](thread_id t) {
-        const thread_state& th = *threads_[t];
-        if (!th.started || th.finished) return;
-        // As offer(t), built in place; the wait condition is tested once.
-        const bool ready = th.ready.ready();
-        if (!ready && !th.timed_out) return;
-        choice& c = choices_.emplace_back(th.offered);
-        c.by_time = c.deadline != no_deadline && !ready;
-    };
     for (;;) {
-        for (thread_id t = current_; t < n; ++t) consider(t);
-        for (thread_id t = 0; t < current_; ++t) consider(t);
+        // Round-robin from the current thread. (This loop runs at every step, for
+        // every thread: kept small enough to stay inline.)
+        for (thread_id i = 0; i < n; ++i) {
+            const thread_id t = i < n - current_ ? current_ + i : i - (n - current_);
+            const thread_state& th = *threads_[t];
+            if (!th.started || th.finished) continue;
+            bool by_time = false;
+            if (!th.ready.ready()) {
+                if (!th.timed_out) continue;
+                by_time = th.offered.deadline != no_deadline;  // as offer(t)
+            }
+            if (!details_) {
+                choices_.push_back({t, &th.pending});
+                continue;
+            }
+            choices_.push_back(th.offered);
+            choices_.back().by_time = by_time;
+        }
         // Discrete-event time: only when no thread can move does the clock jump
         // to the earliest deadline, and the threads waiting for it may move.
         if (!choices_.empty() || !advance_time()) break;
@@ -552,6 +560,7 @@ void execution::describe_pending(thread_id t) {
     const operation& op = th.pending;
     choice& c = th.offered;
     c = {t, &th.pending};
+    if (!details_) return;
     if (op.object != no_object && op.object < object_count_) {
         c.target = objects_[op.object].kind;
         if (op.kind == op_kind::spawn) c.spawns = objects_[op.object].thread;

@@ -57,7 +57,7 @@ struct thread_state {
     bool blocked = false;  // at the end of a failed execution: its pending operation could not proceed
     bool timed_out = false;           // its timed wait reached its deadline: it may move (and time out)
     std::int64_t deadline = no_deadline;  // logical time at which its pending timed wait times out
-    choice offered{};                     // its pending step as strategies see it (but by_time)
+    choice offered{};                     // its pending step as a needs_details() strategy sees it (but by_time)
     std::uint32_t spurious_left = 0;  // spurious wake-ups it may still take in this execution
     std::uint32_t locks_held = 0;
     std::vector<held_lock> shared_held;  // locks it holds in shared mode
@@ -256,6 +256,7 @@ private:
     std::uint32_t model_fingerprint_ = 0;
     std::uint64_t runs_ = 0;
     strategy_base* strategy_ = nullptr;
+    bool details_ = false;  // the strategy reads the whole of each choice (strategy_base::needs_details)
     fiber explorer_{};
     ::sigjmp_buf overflow_landing_{};
     std::atomic<bool> running_model_{false};  // on a model fiber; read by the watchdog and the handlers

@@ -22,6 +22,7 @@ namespace lockstep::detail {
 struct choice {
     thread_id thread;
     const operation* pending;
+    // The rest is filled only for a strategy whose needs_details() is true.
     object_kind target{};                 // the kind of pending->object (none: thread)
     bool by_time = false;                 // it may move only because time reached its deadline
     thread_id spawns = no_thread;         // a spawn: the thread it starts
@@ -76,6 +77,9 @@ public:
     // [0, n), n >= 2; 0 is the newest. Random searches prefer it, as real
     // hardware mostly shows the newest value.
     virtual std::size_t choose_store(std::size_t n) { return choose(n); }
+    // Whether pick() and ended() read what a choice says beyond thread and pending
+    // (filling it in costs a little at every step).
+    virtual bool needs_details() const { return false; }
     // After every execution, before next_execution().
     virtual void ended(const execution_end&) {}
     // True when an exhaustive strategy has covered the whole space.

@@ -147,6 +147,14 @@ event with_any_values(event e) {
 
 bool touches(const operation& o, object_id x) { return x != no_object && (o.object == x || o.other == x); }
 
+// Two steps on a common object are independent when both only read it. The
+// per-object summaries (record, refile) and the race scan (race_candidates,
+// dependent_steps) rely on dependent() being exactly: a common object among
+// op.object and op.other unless both only read it, a stalled or failing step,
+// a spawn and its thread, or a common var one of them wrote. A change to it
+// must be made there too.
+bool reads_only(const operation& o) { return o.kind == op_kind::load; }
+
 // Both steps' code touched a var, one of them writing it.
 bool vars_conflict(const std::vector<var_touch>& a, const std::vector<var_touch>& b) {
     auto i = a.begin(), j = b.begin();
@@ -165,8 +173,8 @@ bool ops_dependent(const event& a, const event& b) {
     if (a.thread == b.thread || a.fails || b.fails || a.stalled || b.stalled) return true;
     if (a.op.kind == op_kind::spawn && a.spawned == b.thread) return true;
     if (b.op.kind == op_kind::spawn && b.spawned == a.thread) return true;
-    return (touches(b.op, a.op.object) || touches(b.op, a.op.other)) &&
-           !(a.op.kind == op_kind::load && b.op.kind == op_kind::load);
+    if (!touches(b.op, a.op.object) && !touches(b.op, a.op.other)) return false;
+    return !(reads_only(a.op) && reads_only(b.op));
 }
 
 bool dependent(const event& a, const event& b) {
@@ -453,6 +461,7 @@ public:
         return value;
     }
 
+    bool needs_details() const override { return true; }
     bool complete() const override { return exhausted_ && !problem_; }
     std::optional<std::string> problem() const override { return problem_; }
 
@@ -665,7 +674,7 @@ private:
         if (n.step.stalled) {
             join(n.clock, all_clock_);
         } else {
-            const bool load = n.step.op.kind == op_kind::load;
+            const bool load = reads_only(n.step.op);
             for (object_id o : {n.step.op.object, n.step.op.other})
                 if (o != no_object && o < objects_.size()) join(n.clock, load ? objects_[o].writes : objects_[o].all);
             if (n.step.spawned != no_thread && n.step.spawned < threads_.size() && threads_[n.step.spawned].last >= 0)
@@ -690,7 +699,7 @@ private:
             join(stalled_clock_, n.clock);
             barriers_.push_back(at);
         }
-        const bool load = n.step.op.kind == op_kind::load;
+        const bool load = reads_only(n.step.op);
         const object_id o1 = n.step.op.object, o2 = n.step.op.other == o1 ? no_object : n.step.op.other;
         for (object_id o : {o1, o2}) {
             if (o == no_object) continue;
@@ -716,7 +725,7 @@ private:
         const auto at = static_cast<std::uint32_t>(k);
         join(all_clock_, n.clock);
         if (n.step.stalled) join(stalled_clock_, n.clock);
-        const bool load = n.step.op.kind == op_kind::load;
+        const bool load = reads_only(n.step.op);
         for (object_id o : {n.step.op.object, n.step.op.other}) {
             if (o == no_object || o >= objects_.size()) continue;
             join(objects_[o].all, n.clock);
@@ -856,7 +865,7 @@ private:
             for (object_id o : {e.op.object, e.op.other == e.op.object ? no_object : e.op.other}) {
                 if (o == no_object || o >= d.objects_.size()) continue;
                 add(d.objects_[o].write_at);
-                if (e.op.kind != op_kind::load) add(d.objects_[o].load_at);
+                if (!reads_only(e.op)) add(d.objects_[o].load_at);
             }
             add(d.barriers_);
             add(d.gave_up_all_);
@@ -918,7 +927,7 @@ private:
                 const object_steps& x = objects_[o];
                 const std::int64_t w = last_before_k(x.write_at);
                 add(w);
-                if (e.op.kind == op_kind::load) continue;
+                if (reads_only(e.op)) continue;
                 const auto from = static_cast<std::uint32_t>(std::max<std::int64_t>({w + 1, barrier, 0}));
                 for (auto it = std::lower_bound(x.load_at.begin(), x.load_at.end(), from);
                      it != x.load_at.end() && *it < k; ++it)
