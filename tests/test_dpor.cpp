@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -36,6 +37,22 @@ std::set<std::pair<std::string, std::string>> outcome_set(const lockstep::result
     for (const auto& [name, counts] : r.outcomes)
         for (const auto& [value, n] : counts) out.emplace(name, value);
     return out;
+}
+
+// dfs (the reference: not the default) within a budget, then dpor on the same
+// model and options; nothing when dfs could not exhaust the model.
+struct dfs_and_dpor {
+    lockstep::result dfs, dpor;
+};
+std::optional<dfs_and_dpor> explore_both(const std::function<void()>& model, lockstep::options o) {
+    o.strategy = lockstep::strategy::dfs;
+    o.stop_on_failure = false;
+    o.max_executions = 20'000;
+    lockstep::result dfs = lockstep::explore(model, o);
+    if (!dfs.complete) return std::nullopt;
+    o.strategy = lockstep::strategy::dpor;
+    o.max_executions = 0;
+    return dfs_and_dpor{std::move(dfs), lockstep::explore(model, o)};
 }
 
 void check_replays(const std::function<void()>& model, const lockstep::result& r) {
@@ -162,18 +179,16 @@ TEST_CASE("dpor: agrees with dfs on generated programs") {
         const lockstep::testing::program p = lockstep::testing::generate_program(seed);
         const auto model = lockstep::testing::make_model(p);
         CAPTURE(p.describe());
-        lockstep::options o;
-        o.strategy = lockstep::strategy::dfs;  // not the default (dpor): the reference to compare with
-        o.stop_on_failure = false;
-        o.max_executions = 20'000;
-        const lockstep::result dfs = lockstep::explore(model, o);
-        if (!dfs.complete) {
+        const auto both = explore_both(model, {});
+        if (!both) {
             ++skipped;
             continue;
         }
+        const lockstep::result& dfs = both->dfs;
+        const lockstep::result& dpor = both->dpor;
+        lockstep::options o;
+        o.stop_on_failure = false;
         o.strategy = lockstep::strategy::dpor;
-        o.max_executions = 0;
-        const lockstep::result dpor = lockstep::explore(model, o);
         INFO(dpor);
         ++compared;
         ++by_threads[p.threads.size()];
@@ -225,19 +240,15 @@ TEST_CASE("dpor: agrees with dfs on generated programs that share unprotected va
         const lockstep::testing::program p = lockstep::testing::generate_shared_data_program(seed);
         const auto model = lockstep::testing::make_model(p);
         CAPTURE(p.describe());
-        lockstep::options o;
-        o.strategy = lockstep::strategy::dfs;
-        o.detect_races = false;
-        o.stop_on_failure = false;
-        o.max_executions = 20'000;
-        const lockstep::result dfs = lockstep::explore(model, o);
-        if (!dfs.complete) {
+        lockstep::options quiet;
+        quiet.detect_races = false;
+        const auto both = explore_both(model, quiet);
+        if (!both) {
             ++skipped;
             continue;
         }
-        o.strategy = lockstep::strategy::dpor;
-        o.max_executions = 0;
-        const lockstep::result dpor = lockstep::explore(model, o);
+        const lockstep::result& dfs = both->dfs;
+        const lockstep::result& dpor = both->dpor;
         INFO(dpor);
         ++compared;
         dfs_total += dfs.executions;
