@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,8 @@
 
 #include <lockstep/asyncio.hpp>
 #include <lockstep/lockstep.hpp>
+
+#include "environment_guard.hpp"
 
 namespace {
 
@@ -24,16 +27,20 @@ lockstep::result explore(std::function<void()> model, lockstep::strategy s = loc
 }
 
 // Every outcome of `name` over the whole space (also past failures).
-std::set<std::string> outcomes(std::function<void()> model, const std::string& name,
-                               lockstep::strategy s = lockstep::strategy::dfs) {
-    lockstep::options o;
-    o.strategy = s;
+std::set<std::string> outcomes(std::function<void()> model, const std::string& name, lockstep::options o) {
     o.stop_on_failure = false;
     const lockstep::result r = lockstep::explore(std::move(model), o);
     std::set<std::string> values;
     if (auto it = r.outcomes.find(name); it != r.outcomes.end())
         for (const auto& [value, count] : it->second) values.insert(value);
     return values;
+}
+
+std::set<std::string> outcomes(std::function<void()> model, const std::string& name,
+                               lockstep::strategy s = lockstep::strategy::dfs) {
+    lockstep::options o;
+    o.strategy = s;
+    return outcomes(std::move(model), name, o);
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -112,6 +119,45 @@ TEST_CASE("async: every order of ready tasks is explored, and order::fifo keeps 
     CHECK(outcomes(model(asyncio::order::fifo), "trace") == std::set<std::string>{"abcabc"});
 }
 
+TEST_CASE("async: options.task_order and LOCKSTEP_TASK_ORDER set the order of loops constructed without one") {
+    // The first turns of two tasks: either may run first, unless FIFO order is asked for.
+    auto model = [](std::optional<asyncio::order> o) {
+        return [o] {
+            asyncio::event_loop loop({}, o);
+            std::string trace;
+            auto step = [&](char c) -> asyncio::task<void> {
+                trace += c;
+                co_return;
+            };
+            auto main_task = [&]() -> asyncio::task<void> { co_await asyncio::gather(step('a'), step('b')); };
+            loop.run(main_task());
+            lockstep::observe("trace", trace);
+        };
+    };
+    auto traces = [](const std::function<void()>& m, lockstep::task_order order) {
+        lockstep::options o;
+        o.strategy = lockstep::strategy::dfs;
+        o.task_order = order;
+        return outcomes(m, "trace", o);
+    };
+    const std::set<std::string> both{"ab", "ba"}, fifo{"ab"};
+    CHECK(traces(model(std::nullopt), lockstep::task_order::any) == both);
+    CHECK(traces(model(std::nullopt), lockstep::task_order::fifo) == fifo);
+    // A loop's own order wins over the options'.
+    CHECK(traces(model(asyncio::order::any), lockstep::task_order::fifo) == both);
+    CHECK(traces(model(asyncio::order::fifo), lockstep::task_order::any) == fifo);
+    {
+        const lockstep::testing::environment_guard env("LOCKSTEP_TASK_ORDER", "fifo");
+        CHECK(traces(model(std::nullopt), lockstep::task_order::any) == fifo);
+    }
+    {
+        const lockstep::testing::environment_guard env("LOCKSTEP_TASK_ORDER", "lifo");
+        CHECK_THROWS_WITH_AS(traces(model(std::nullopt), lockstep::task_order::any),
+                             "lockstep: LOCKSTEP_TASK_ORDER=\"lifo\" is not a task order: expected any or fifo",
+                             lockstep::usage_error);
+    }
+}
+
 TEST_CASE("async: sleep and call_later follow the logical clock") {
     const auto r = explore([] {
         asyncio::event_loop loop;
@@ -162,7 +208,9 @@ TEST_CASE("async: a deadlock names every pending task, what it awaits, where, an
     CHECK(contains(m, "held by one"));
     CHECK(contains(m, "task main task (created at"));
     CHECK(contains(m, "awaits gather of its tasks"));
-    CHECK(contains(m, "test_async.cpp"));
+    // Relative to the project, as every report's paths (the build passes its root).
+    CHECK(contains(m, "(created at tests/test_async.cpp:"));
+    CHECK_FALSE(contains(m, LOCKSTEP_PROJECT_ROOT));
 }
 
 TEST_CASE("async: a blocking lockstep operation inside a task blocks the event loop") {

@@ -57,6 +57,12 @@ lockstep::memory_model memory_model_named(const char* name, std::string_view val
     malformed(name, value, "is not a memory model: expected rc11 or sc");
 }
 
+lockstep::task_order task_order_named(const char* name, std::string_view value) {
+    if (value == "any") return task_order::any;
+    if (value == "fifo") return task_order::fifo;
+    malformed(name, value, "is not a task order: expected any or fifo");
+}
+
 } // namespace
 
 void apply_source_root_environment(options& opts) {
@@ -76,6 +82,7 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_WORKERS")) opts.workers = number<unsigned>("LOCKSTEP_WORKERS", *v);
     if (auto v = variable("LOCKSTEP_MEMORY_MODEL"))
         opts.memory_model = memory_model_named("LOCKSTEP_MEMORY_MODEL", *v);
+    if (auto v = variable("LOCKSTEP_TASK_ORDER")) opts.task_order = task_order_named("LOCKSTEP_TASK_ORDER", *v);
     if (auto v = variable("LOCKSTEP_FAILURE_DIR")) opts.failure_dir = std::string(*v);
     apply_source_root_environment(opts);
     // Replaying wins over any strategy: the token alone decides the schedule.

@@ -890,6 +890,7 @@ bool schedule_until(const operation& op, wait_condition ready, std::int64_t dead
 }
 std::int64_t now() { return active("lockstep::clock").now(); }
 void set_spurious_wakeups(bool on) { active("lockstep::spurious_wakeups").set_spurious_wakeups(on); }
+lockstep::task_order default_task_order() { return active("an event loop").task_order(); }
 bool spurious_wakeup_available() { return active("a condition variable").spurious_wakeup_available(); }
 void spurious_wakeup_taken() { active("a condition variable").spurious_wakeup_taken(); }
 void annotate(std::int64_t value) { active("a primitive").annotate(value); }

@@ -170,6 +170,8 @@ public:
     void check_turn(const operation& op, wait_condition ready, std::int64_t deadline);
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
+    void set_task_order(lockstep::task_order order) { task_order_ = order; }
+    lockstep::task_order task_order() const { return task_order_; }
 
     // Atomics: a step, then the memory model's choice of what it reads or where it writes.
     std::uint64_t atomic_load(object_id o, memory::order ord, std::source_location where);
@@ -303,6 +305,7 @@ private:
     std::vector<explicit_sync> explicit_syncs_;
     bool detect_races_ = true;
     lockstep::memory_model memory_mode_ = lockstep::memory_model::rc11;
+    lockstep::task_order task_order_ = lockstep::task_order::any;
     memory::memory_model memory_{*this};
     bool check_lock_order_ = true;
     lock_order lock_order_;

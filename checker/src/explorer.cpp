@@ -39,6 +39,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     const watchdog dog(ex, opts.step_time_limit);
     ex.set_detect_races(opts.detect_races);
     ex.set_memory_model(opts.memory_model);
+    ex.set_task_order(opts.task_order);
     ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
     ex.allow_spurious_wakeups_by_default(opts.spurious_wakeups);
     std::optional<failure> inversion;  // waits in case the exploration finds something worse

@@ -108,6 +108,7 @@ public:
     void configure(execution& ex) const {
         ex.set_detect_races(opts_.detect_races);
         ex.set_memory_model(opts_.memory_model);
+        ex.set_task_order(opts_.task_order);
         ex.set_check_lock_order(opts_.lock_order != lock_order_check::off);
         ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
         ex.set_step_time_limit(opts_.step_time_limit);

@@ -61,7 +61,8 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
                               written in all three to the failures directory
 Environment (wins over the options above and the models' own settings):
   LOCKSTEP_STRATEGY, LOCKSTEP_SEED, LOCKSTEP_MAX_EXECUTIONS, LOCKSTEP_PREEMPTION_BOUND,
-  LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc), LOCKSTEP_FAILURE_DIR
+  LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc), LOCKSTEP_TASK_ORDER (any|fifo),
+  LOCKSTEP_FAILURE_DIR
 )";
 
 // argv[0]'s basename: usage text and replay lines name the binary that runs.

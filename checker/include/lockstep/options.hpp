@@ -32,6 +32,12 @@ enum class memory_model {
     sc,    // every atomic access is seq_cst, whatever order the code passes: faster, proves less
 };
 
+// The order in which a lockstep::asyncio event loop runs its ready tasks.
+enum class task_order : std::uint8_t {
+    any,   // every order is explored (I/O latency may reorder anything)
+    fifo,  // asyncio's: the one that became ready first runs first
+};
+
 // What to do with a lock-order inversion (a cycle in the order locks are taken).
 enum class lock_order_check {
     failure,  // reported as a failure when the exploration finds nothing worse
@@ -76,6 +82,8 @@ struct options {
     // failed executions leave allocated is bounded: past 1 GiB it stops, with a warning.
     bool stop_on_failure = true;
     lockstep::memory_model memory_model = lockstep::memory_model::rc11;
+    // lockstep::asyncio event loops constructed without an order of their own.
+    lockstep::task_order task_order = lockstep::task_order::any;
     // Check lockstep::var accesses against happens-before (data races).
     bool detect_races = true;
     lock_order_check lock_order = lock_order_check::failure;

@@ -48,9 +48,8 @@ struct once_call {
         if (flag.running_ == me)
             fail(failure_kind::self_deadlock,
                  fmt::format("thread {} calls call_once on {} from inside the callable it runs for it (called at "
-                             "{}:{}); std::call_once would wait for itself forever",
-                             thread_label(me), object_label(flag.id_), flag.running_at_.file_name(),
-                             flag.running_at_.line()),
+                             "{}); std::call_once would wait for itself forever",
+                             thread_label(me), object_label(flag.id_), source_line(flag.running_at_)),
                  where);
         once_flag& f = flag;
         schedule({op_kind::call_once, f.id_, where, sync::observe}, until([&f] { return f.running_ == no_thread; }));

@@ -119,9 +119,9 @@ private:
             cb.invoke();
         } catch (...) {
             fail(failure_kind::misuse,
-                 fmt::format("a stop_callback on {} (registered at {}:{}) threw an exception; std::terminate "
+                 fmt::format("a stop_callback on {} (registered at {}) threw an exception; std::terminate "
                              "would be called here",
-                             object_label(id_), cb.registered_at.file_name(), cb.registered_at.line()),
+                             object_label(id_), source_line(cb.registered_at)),
                  cb.registered_at);
         }
     }

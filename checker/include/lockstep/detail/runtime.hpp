@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include <lockstep/detail/operation.hpp>
+#include <lockstep/options.hpp>
 #include <lockstep/result.hpp>
 
 namespace lockstep::detail {
@@ -63,6 +64,8 @@ bool schedule_until(const operation& op, wait_condition ready, std::int64_t dead
 void set_spurious_wakeups(bool on);
 bool spurious_wakeup_available();
 void spurious_wakeup_taken();
+// options.task_order: the order of a lockstep::asyncio loop constructed without one.
+lockstep::task_order default_task_order();
 // Attaches a value to the step just taken (a load's result, a try_lock's success).
 void annotate(std::int64_t value);
 // A yield or failed try-operation: the fair scheduler lowers this thread.

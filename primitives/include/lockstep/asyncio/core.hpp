@@ -13,6 +13,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include <fmt/format.h>
 
 #include <lockstep/detail/runtime.hpp>
+#include <lockstep/options.hpp>
 
 namespace lockstep::asyncio {
 
@@ -54,11 +56,9 @@ public:
     const char* what() const noexcept override { return "the barrier is broken"; }
 };
 
-// How the loop picks the next ready task or callback.
-enum class order : std::uint8_t {
-    any,   // every order is explored (I/O latency may reorder anything)
-    fifo,  // asyncio's order: the one that became ready first
-};
+// How the loop picks the next ready task or callback: order::any or order::fifo.
+// A loop constructed without one takes options.task_order.
+using order = lockstep::task_order;
 
 namespace detail {
 
@@ -72,7 +72,7 @@ struct task_state;
 
 inline std::string where_text(std::source_location loc) {
     if (loc.line() == 0) return "an unknown line";
-    return fmt::format("{}:{}", loc.file_name(), loc.line());
+    return lockstep::detail::source_line(loc);
 }
 
 // "std::runtime_error: \"boom\"", for reports.
@@ -219,8 +219,9 @@ template <class F>
 // The non-template part of event_loop.
 class loop_core : public lockstep::detail::loop_host {
 public:
-    loop_core(std::string_view name, order o, std::source_location created)
-        : id_(lockstep::detail::add_object(object_kind::event_loop, name, created)), order_(o) {}
+    loop_core(std::string_view name, std::optional<order> o, std::source_location created)
+        : id_(lockstep::detail::add_object(object_kind::event_loop, name, created)),
+          order_(o.value_or(lockstep::detail::default_task_order())) {}
     loop_core(const loop_core&) = delete;
     loop_core& operator=(const loop_core&) = delete;
 

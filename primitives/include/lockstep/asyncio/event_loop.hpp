@@ -38,7 +38,8 @@ private:
 
 class event_loop : public detail::loop_core {
 public:
-    explicit event_loop(std::string_view name = {}, order o = order::any,
+    // Without an order, options.task_order's (any unless set).
+    explicit event_loop(std::string_view name = {}, std::optional<order> o = std::nullopt,
                         std::source_location created = std::source_location::current())
         : loop_core(name, o, created) {}
     explicit event_loop(order o, std::source_location created = std::source_location::current())
@@ -127,7 +128,7 @@ private:
 // Runs `main` on a new event loop on the calling thread (asyncio.run).
 template <class T>
 T run(task<T> main, std::source_location where = std::source_location::current()) {
-    event_loop loop({}, order::any, where);
+    event_loop loop({}, std::nullopt, where);
     return loop.run(std::move(main), where);
 }
 

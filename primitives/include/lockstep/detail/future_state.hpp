@@ -23,7 +23,7 @@
 namespace lockstep::detail {
 
 inline std::string at(std::source_location where) {
-    return where.line() == 0 ? std::string("?") : fmt::format("{}:{}", where.file_name(), where.line());
+    return where.line() == 0 ? std::string("?") : source_line(where);
 }
 
 // What a future of T keeps: references as pointers, void as nothing.
