@@ -57,6 +57,12 @@ lockstep::memory_model memory_model_named(const char* name, std::string_view val
     malformed(name, value, "is not a memory model: expected rc11 or sc");
 }
 
+bool switch_named(const char* name, std::string_view value) {
+    if (value == "1") return true;
+    if (value == "0") return false;
+    malformed(name, value, "is not a switch: expected 0 (off) or 1 (on)");
+}
+
 } // namespace
 
 void apply_source_root_environment(options& opts) {
@@ -76,6 +82,8 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_WORKERS")) opts.workers = number<unsigned>("LOCKSTEP_WORKERS", *v);
     if (auto v = variable("LOCKSTEP_MEMORY_MODEL"))
         opts.memory_model = memory_model_named("LOCKSTEP_MEMORY_MODEL", *v);
+    if (auto v = variable("LOCKSTEP_SPIN_REDUCTION"))
+        opts.spin_reduction = switch_named("LOCKSTEP_SPIN_REDUCTION", *v);
     if (auto v = variable("LOCKSTEP_FAILURE_DIR")) opts.failure_dir = std::string(*v);
     apply_source_root_environment(opts);
     // Replaying wins over any strategy: the token alone decides the schedule.

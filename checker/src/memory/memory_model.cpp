@@ -96,6 +96,12 @@ void memory_model::go_weak() {
 
 void memory_model::stalled(thread_id t) { view(t).stalled = true; }
 
+bool memory_model::newer_than_seen(thread_id t, object_id o) const {
+    if (o >= g_.locations.size()) return true;
+    const location& l = g_.locations[o];
+    return t >= l.seen.size() || l.seen[t].store == none || l.seen[t].store != l.mo.back();
+}
+
 void memory_model::finish(std::uint32_t a) {
     access& x = g_.accesses[a];
     if (x.reads()) {

@@ -607,7 +607,9 @@ private:
         if (k >= nodes_.size()) return;
         node& n = nodes_[k];
         bool grew = false;
-        if (gave_up && memory_step(n.step.op.kind) && !n.step.stalled) {
+        // (So is a yield that was offered as ending a wait loop's turn, options.spin_reduction,
+        // when it turned out not to: its thread did not go back to the top of a loop.)
+        if (gave_up && (memory_step(n.step.op.kind) || n.step.op.kind == op_kind::yield) && !n.step.stalled) {
             n.step.stalled = true;
             join(stalled_clock_, n.clock);
             const thread_id t = n.step.thread;
@@ -663,7 +665,7 @@ private:
         n.by_time = c.by_time;
         n.step.vals.clear();
         n.step.vars.clear();
-        n.step.stalled = may_stall(n.step.op.kind);
+        n.step.stalled = may_stall(n.step.op.kind) && !c.ends_wait;
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
         // Its clock: its thread's previous step, joined with every earlier step it depends on, as
