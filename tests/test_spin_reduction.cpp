@@ -242,14 +242,14 @@ void spin_lock_counter() {
     lockstep::observe("counter", counter.get());
 }
 
-// A wait that gives up after three turns: its turns count, so it is no wait
+// A wait that gives up after two turns: its turns count, so it is no wait
 // loop, and the reduction (which takes it for one) loses the give-up path.
 void wait_with_give_up() {
     atomic<int> flag(0, "flag");
     thread setter([&] { flag.store(1); });
     int turns = 0;
-    while (flag.load() == 0 && ++turns < 3) lockstep::this_thread::yield();
-    lockstep::observe("gave up", turns == 3 ? "yes" : "no");
+    while (flag.load() == 0 && ++turns < 2) lockstep::this_thread::yield();
+    lockstep::observe("gave up", turns == 2 ? "yes" : "no");
     setter.join();
 }
 

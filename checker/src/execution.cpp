@@ -205,7 +205,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     memory_.reset(memory_mode_);
     explicit_syncs_.clear();
     versions_.clear();
-    spin_step_open_ = false;
+    spin_step_open_ = all_spinning_ = false;
     lock_order_.reset();
     stable_keys_.clear();
     now_ = 0;
@@ -329,6 +329,7 @@ void execution::no_thread_can_move() {
         if (threads_[t]->started && !threads_[t]->finished && threads_[t]->awaiting) {
             std::source_location where{};
             std::string message = spin_livelock_message(where);
+            all_spinning_ = true;
             fail(failure_kind::livelock, std::move(message), where);
         }
     for (std::size_t t = 0; t < thread_count_; ++t)
@@ -586,7 +587,8 @@ void execution::describe_pending(thread_id t) {
 void execution::report_end() {
     execution_end end;
     end.abandoned = redundant_;
-    end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock;
+    // Every thread waiting for what it spins on is, to the strategies, every thread blocked: a deadlock.
+    end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock && !all_spinning_;
     end.failing = end.failed ? failure_->thread : no_thread;
     end.last_value = last_value();
     end.last_gave_up = thread_count_ > 0 && threads_[current_]->made_no_progress;
@@ -757,8 +759,7 @@ void execution::access_var(object_id var, var_op op, std::source_location where)
             changed(var);
             threads_[current_]->spin.effect();
         } else {
-            threads_[current_]->spin.revisit(where);
-            threads_[current_]->spin.read(var, false, version(var));
+            threads_[current_]->spin.step(where, {var, false, version(var)});
         }
     }
     heartbeat_.store(++beats_, std::memory_order_relaxed);
@@ -908,21 +909,18 @@ void execution::settle_spin_step(std::source_location next) {
     if (op.kind == op_kind::yield || op.kind == op_kind::sleep) {
         // After reads, it ends a turn when the thread goes back to an operation it took since
         // its last effect: the top of its loop.
-        th.spin.revisit(op.location);
-        futile = stuck && th.spin.has_reads() && th.spin.visited(next);
+        th.spin.step(op.location, {});
+        futile = stuck && th.spin.visited(next) && th.spin.await(next, false);
     } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_atomic(op.kind) &&
                e.access != memory::none && !memory_.writes(e.access)) {
         // A load or a read-modify-write that wrote nothing: futile when it re-read, at an
         // operation taken before, what it read there (the memory model's "no progress").
-        const bool again = th.spin.revisit(op.location);
-        th.spin.read(op.object, true, 0);
-        futile = stuck && again;
+        const bool again = th.spin.step(op.location, {op.object, true, 0});
+        futile = stuck && again && th.spin.await(op.location, true);
     } else if (stuck && op.object != no_object && objects_[op.object].kind != object_kind::atomic) {
         // A failed try-operation (try_lock, try_acquire, a queue's try_get...) read its object.
-        const bool again = th.spin.revisit(op.location);
-        th.spin.read(op.object, false, version(op.object));
-        if (op.other != no_object && op.other != op.object) th.spin.read(op.other, false, version(op.other));
-        futile = again;
+        const bool again = th.spin.step(op.location, {op.object, false, version(op.object)});
+        futile = again && th.spin.await(op.location, true);
     } else {
         for (object_id o : {op.object, op.other})
             if (o != no_object && objects_[o].kind != object_kind::atomic) changed(o);
@@ -931,7 +929,6 @@ void execution::settle_spin_step(std::source_location next) {
         return;
     }
     if (!futile) return;
-    th.spin.await();
     th.awaiting = true;
     // Not a yield to the fair scheduler, nor to dpor: the thread waits instead.
     th.made_no_progress = false;

@@ -319,6 +319,7 @@ private:
     bool detect_races_ = true;
     bool spin_reduction_ = false;
     bool spin_step_open_ = false;          // the step taken last is not settled yet
+    bool all_spinning_ = false;            // the run ended as every thread waits (spin_livelock_message)
     std::vector<std::uint64_t> versions_;  // by object: steps that changed it (not atomics: the memory model knows)
     lockstep::memory_model memory_mode_ = lockstep::memory_model::rc11;
     memory::memory_model memory_{*this};

@@ -5,9 +5,9 @@
 // and goes back to an operation (the same source line and column) it took
 // since its last effect, or when it re-read at such an operation, with nothing
 // new, what it read there before (the memory model's "no progress"), or failed
-// there the same try-operation again. The thread then waits
-// until something it read in that turn is written: continuing before would
-// repeat the same turn (the loop has no other effect: the user's promise).
+// there the same try-operation again. The thread then waits until something it
+// read in one cycle of that loop is written: continuing before would repeat the
+// same turn (the loop has no other effect: the user's promise).
 #include <algorithm>
 #include <cstdint>
 #include <source_location>
@@ -18,10 +18,10 @@
 
 namespace lockstep::detail {
 
-// An object the thread read in its current turn. An atomic has changed when a
-// store newer than the one the thread read there exists (the memory model
-// knows); any other object (a mutex a try_lock found held, a var) when a step
-// that changed it was taken since (its version).
+// An object a thread read. An atomic has changed when a store newer than the
+// one the thread last read there exists (the memory model knows); any other
+// object (a mutex a try_lock found held, a var) when a step that changed it was
+// taken since the thread read it (its version then).
 struct spin_read {
     object_id object = no_object;
     bool atomic = false;
@@ -33,42 +33,56 @@ public:
     // The thread changed something: a new stretch of reads begins.
     void effect() {
         sites_.clear();
-        reads_.clear();
+        log_.clear();
         awaited_.clear();
     }
-    void read(object_id o, bool atomic, std::uint64_t version) {
-        for (spin_read& r : reads_)
-            if (r.object == o) {
-                r.version = version;
-                return;
-            }
-        reads_.push_back({o, atomic, version});
-    }
-    bool has_reads() const { return !reads_.empty(); }
     // Whether it took an operation at `where` since its last effect.
     bool visited(std::source_location where) const {
         if (where.line() == 0) return false;  // the runtime's own (a thread's exit)
-        return std::any_of(sites_.begin(), sites_.end(), [&](const std::source_location& s) {
-            return s.line() == where.line() && s.column() == where.column() && s.file_name() == where.file_name();
-        });
+        return std::any_of(sites_.begin(), sites_.end(), [&](const std::source_location& s) { return same(s, where); });
     }
-    // visited(where), and remembers it.
-    bool revisit(std::source_location where) {
-        if (visited(where)) return true;
-        sites_.push_back(where);
-        return false;
+    // A step (or var access) at `where` that read `r.object` (no_object: nothing);
+    // returns visited(where) before it.
+    bool step(std::source_location where, spin_read r) {
+        const bool again = visited(where);
+        if (!again) sites_.push_back(where);
+        log_.push_back({where, r});
+        return again;
     }
-    // A futile turn ended: the thread waits for what it read in it, and its next turn begins.
-    void await() {
-        awaited_.swap(reads_);
-        reads_.clear();
+    bool has_reads() const {
+        return std::any_of(log_.begin(), log_.end(), [](const entry& e) { return e.read.object != no_object; });
+    }
+    // A futile turn ended at the loop's operation at `top`, taken again as the
+    // last step (`top_taken`) or next: the thread waits for what it read in one
+    // cycle of the loop, since it was at `top` before (not what it read before
+    // the loop). False when that cycle read nothing: no wait loop.
+    bool await(std::source_location top, bool top_taken) {
+        std::size_t from = log_.size() - (top_taken ? 1 : 0);
+        while (from > 0 && !same(log_[from - 1].site, top)) --from;
+        if (from > 0) --from;
+        awaited_.clear();
+        for (std::size_t i = from; i < log_.size(); ++i) {
+            const spin_read& r = log_[i].read;
+            if (r.object == no_object) continue;
+            auto it = std::find_if(awaited_.begin(), awaited_.end(), [&](const spin_read& a) { return a.object == r.object; });
+            if (it == awaited_.end()) awaited_.push_back(r);
+            else *it = r;  // the latest read of it
+        }
+        return !awaited_.empty();
     }
     std::span<const spin_read> awaited() const { return awaited_; }
 
 private:
-    std::vector<std::source_location> sites_;  // operations taken since its last effect
-    std::vector<spin_read> reads_;             // read in its current turn
-    std::vector<spin_read> awaited_;           // read in its last futile turn
+    static bool same(const std::source_location& a, const std::source_location& b) {
+        return a.line() == b.line() && a.column() == b.column() && a.file_name() == b.file_name();
+    }
+    struct entry {
+        std::source_location site;
+        spin_read read;
+    };
+    std::vector<std::source_location> sites_;  // where it took steps since its last effect, each once
+    std::vector<entry> log_;                   // its steps since its last effect
+    std::vector<spin_read> awaited_;           // read in its last futile turn's loop cycle
 };
 
 } // namespace lockstep::detail

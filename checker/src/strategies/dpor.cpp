@@ -54,6 +54,11 @@
 // enabled at that moment, until they move: which threads those are depends on
 // the order of otherwise independent steps (a spawn, say), so such a step counts
 // as dependent with every step.
+// With options.spin_reduction, a yield that ends a futile turn of a wait loop
+// is no such step: its thread waits (is disabled) until a step writes what the
+// turn read, a step that depends on the turn's reads; a yield offered as ending
+// a turn that turns out not to (the runtime says so once it ran: its thread
+// made no progress after all) is found stalled then, as a load that saw nothing new.
 //
 // The preemption bound is ignored: preemption bounding is not sound together
 // with partial-order reduction (a bounded search may prune the only
