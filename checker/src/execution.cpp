@@ -493,7 +493,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // Reaching the scheduling point is progress, before any switch to another
     // thread: a hang signal arriving during the switch must not blame that one.
     heartbeat_.store(++beats_, std::memory_order_relaxed);
-    if (spin_reduction_) settle_spin_step(op.location);
+    if (spin_reduction_) settle_spin_step({op.location, op.object});
     thread_state& self = *threads_[current_];
     self.pending = op;
     self.ready = ready;
@@ -714,7 +714,7 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
     if (events_.size() >= max_steps_) livelock();
     if (spin_reduction_) {
         // What the thread does next depends on the value: no turn of a wait loop spans it.
-        settle_spin_step(where);
+        settle_spin_step({where, no_object});
         threads_[current_]->spin.effect();
     }
     std::size_t value = 0;
@@ -754,12 +754,12 @@ void execution::access_var(object_id var, var_op op, std::source_location where)
     if (!step_vars_.empty() && step_vars_.back().var == var) step_vars_.back().write |= write;
     else step_vars_.push_back({var, write});
     if (spin_reduction_) {
-        settle_spin_step(where);
+        settle_spin_step({where, var});
         if (write) {
             changed(var);
             threads_[current_]->spin.effect();
         } else {
-            threads_[current_]->spin.step(where, {var, false, version(var)});
+            threads_[current_]->spin.step({where, var}, {var, false, version(var)});
         }
     }
     heartbeat_.store(++beats_, std::memory_order_relaxed);
@@ -898,7 +898,7 @@ void execution::changed(object_id o) {
 // operation, a var access or a choice, at `next`): a read joins its thread's
 // turn, anything else that changed nothing (a failed try-operation) too, and
 // any other step is an effect.
-void execution::settle_spin_step(std::source_location next) {
+void execution::settle_spin_step(const site& next) {
     if (!spin_step_open_) return;
     spin_step_open_ = false;
     const event& e = events_[last_step_];
@@ -909,18 +909,20 @@ void execution::settle_spin_step(std::source_location next) {
     if (op.kind == op_kind::yield || op.kind == op_kind::sleep) {
         // After reads, it ends a turn when the thread goes back to an operation it took since
         // its last effect: the top of its loop.
-        th.spin.step(op.location, {});
+        th.spin.step({op.location, op.object}, {});
         futile = stuck && th.spin.visited(next) && th.spin.await(next, false);
     } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_atomic(op.kind) &&
                e.access != memory::none && !memory_.writes(e.access)) {
         // A load or a read-modify-write that wrote nothing: futile when it re-read, at an
         // operation taken before, what it read there (the memory model's "no progress").
-        const bool again = th.spin.step(op.location, {op.object, true, 0});
-        futile = stuck && again && th.spin.await(op.location, true);
+        const site at{op.location, op.object};
+        const bool again = th.spin.step(at, {op.object, true, 0});
+        futile = stuck && again && th.spin.await(at, true);
     } else if (stuck && op.object != no_object && objects_[op.object].kind != object_kind::atomic) {
         // A failed try-operation (try_lock, try_acquire, a queue's try_get...) read its object.
-        const bool again = th.spin.step(op.location, {op.object, false, version(op.object)});
-        futile = again && th.spin.await(op.location, true);
+        const site at{op.location, op.object};
+        const bool again = th.spin.step(at, {op.object, false, version(op.object)});
+        futile = again && th.spin.await(at, true);
     } else {
         for (object_id o : {op.object, op.other})
             if (o != no_object && objects_[o].kind != object_kind::atomic) changed(o);

@@ -259,7 +259,7 @@ private:
     void report_end();                     // tells the strategy how the execution ended
     // options.spin_reduction (spin_wait.hpp): once the step taken last has run,
     // what it was to its thread's wait loop; whether a waiting thread may move.
-    void settle_spin_step(std::source_location next);
+    void settle_spin_step(const site& next);
     bool spin_changed(thread_id t) const;
     std::uint64_t version(object_id o) const { return o < versions_.size() ? versions_[o] : 0; }
     void changed(object_id o);

@@ -2,7 +2,8 @@
 // The spin-loop reduction (options.spin_reduction), like GenMC's spin-assume:
 // what one thread did since its last effect, to tell when a turn of a wait loop
 // was futile. A turn is futile when it only read and then yielded (or slept)
-// and goes back to an operation (the same source line and column) it took
+// and goes back to an operation (the same source line and column, on the same
+// object) it took
 // since its last effect, or when it re-read at such an operation, with nothing
 // new, what it read there before (the memory model's "no progress"), or failed
 // there the same try-operation again. The thread then waits until something it
@@ -28,6 +29,18 @@ struct spin_read {
     std::uint64_t version = 0;
 };
 
+// An operation of a thread's code: a source line and column, and the object it
+// acts on there (code that reads every atomic through one wrapper function has
+// one line for all its loads).
+struct site {
+    std::source_location where;
+    object_id object = no_object;
+    friend bool operator==(const site& a, const site& b) {
+        return a.object == b.object && a.where.line() == b.where.line() && a.where.column() == b.where.column() &&
+               a.where.file_name() == b.where.file_name();
+    }
+};
+
 class spin_window {
 public:
     // The thread changed something: a new stretch of reads begins.
@@ -36,17 +49,17 @@ public:
         log_.clear();
         awaited_.clear();
     }
-    // Whether it took an operation at `where` since its last effect.
-    bool visited(std::source_location where) const {
-        if (where.line() == 0) return false;  // the runtime's own (a thread's exit)
-        return std::any_of(sites_.begin(), sites_.end(), [&](const std::source_location& s) { return same(s, where); });
+    // Whether it took the operation `at` since its last effect.
+    bool visited(const site& at) const {
+        if (at.where.line() == 0) return false;  // the runtime's own (a thread's exit)
+        return std::any_of(sites_.begin(), sites_.end(), [&](const site& s) { return s == at; });
     }
-    // A step (or var access) at `where` that read `r.object` (no_object: nothing);
-    // returns visited(where) before it.
-    bool step(std::source_location where, spin_read r) {
-        const bool again = visited(where);
-        if (!again) sites_.push_back(where);
-        log_.push_back({where, r});
+    // A step (or var access) `at` that read `r.object` (no_object: nothing);
+    // returns visited(at) before it.
+    bool step(const site& at, spin_read r) {
+        const bool again = visited(at);
+        if (!again) sites_.push_back(at);
+        log_.push_back({at, r});
         return again;
     }
     bool has_reads() const {
@@ -56,9 +69,9 @@ public:
     // last step (`top_taken`) or next: the thread waits for what it read in one
     // cycle of the loop, since it was at `top` before (not what it read before
     // the loop). False when that cycle read nothing: no wait loop.
-    bool await(std::source_location top, bool top_taken) {
+    bool await(const site& top, bool top_taken) {
         std::size_t from = log_.size() - (top_taken ? 1 : 0);
-        while (from > 0 && !same(log_[from - 1].site, top)) --from;
+        while (from > 0 && !(log_[from - 1].at == top)) --from;
         if (from > 0) --from;
         awaited_.clear();
         for (std::size_t i = from; i < log_.size(); ++i) {
@@ -73,14 +86,11 @@ public:
     std::span<const spin_read> awaited() const { return awaited_; }
 
 private:
-    static bool same(const std::source_location& a, const std::source_location& b) {
-        return a.line() == b.line() && a.column() == b.column() && a.file_name() == b.file_name();
-    }
     struct entry {
-        std::source_location site;
+        site at;
         spin_read read;
     };
-    std::vector<std::source_location> sites_;  // where it took steps since its last effect, each once
+    std::vector<site> sites_;  // the operations it took since its last effect, each once
     std::vector<entry> log_;                   // its steps since its last effect
     std::vector<spin_read> awaited_;           // read in its last futile turn's loop cycle
 };
