@@ -912,9 +912,12 @@ void execution::settle_spin_step(const site& next) {
         th.spin.step({op.location, op.object}, {});
         futile = stuck && th.spin.visited(next) && th.spin.await(next, false);
     } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_atomic(op.kind) &&
-               e.access != memory::none && !memory_.writes(e.access)) {
-        // A load or a read-modify-write that wrote nothing: futile when it re-read, at an
-        // operation taken before, what it read there (the memory model's "no progress").
+               e.access != memory::none && !memory_.writes(e.access) &&
+               (op.kind == op_kind::load || memory_.repeated(e.access))) {
+        // A load, or a read-modify-write that wrote nothing and read what its thread read there
+        // before (a failed compare-exchange that found a new value hands it to the loop's next
+        // turn, in `expected`: an effect): futile when it re-read, at an operation taken
+        // before, what it read there (the memory model's "no progress").
         const site at{op.location, op.object};
         const bool again = th.spin.step(at, {op.object, true, 0});
         futile = stuck && again && th.spin.await(at, true);

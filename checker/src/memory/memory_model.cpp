@@ -73,7 +73,7 @@ std::uint32_t memory_model::new_access(access_kind kind, order ord, object_id lo
     x.read = x.wrote = x.newest = none;
     x.step = static_cast<std::uint32_t>(ex_.events().size());
     x.where = where;
-    x.spurious = x.failed = false;
+    x.spurious = x.failed = x.repeated = false;
     x.clocked = false;
     return static_cast<std::uint32_t>(g_.accesses_used++);
 }
@@ -123,6 +123,7 @@ void memory_model::finish(std::uint32_t a) {
         const std::uint32_t stores_before = static_cast<std::uint32_t>(l.mo.size()) - (x.writes() ? 1 : 0);
         const bool idle = x.reads() && (!x.writes() || g_.stores[x.wrote].value == g_.stores[x.read].value);
         const bool again = idle && last.idle && x.read == last.store && last.stores == stores_before;
+        x.repeated = x.reads() && x.read == last.store;
         last = {x.writes() ? x.wrote : x.read, static_cast<std::uint32_t>(l.mo.size()), idle};
         if (again) ex_.no_progress();
     }
