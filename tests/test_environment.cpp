@@ -195,5 +195,8 @@ TEST_CASE("a malformed LOCKSTEP_* value is an error naming the variable and the 
           "(LOCKSTEP_REPLAY replays a token)");
     CHECK(contains(usage_error_of("LOCKSTEP_MEMORY_MODEL", "tso"),
                    "LOCKSTEP_MEMORY_MODEL=\"tso\" is not a memory model: expected rc11 or sc"));
+    CHECK(usage_error_of("LOCKSTEP_SPIN_REDUCTION", "true") ==
+          "lockstep: LOCKSTEP_SPIN_REDUCTION=\"true\" is not a switch: expected 0 (off) or 1 (on)");
+    CHECK(usage_error_of("LOCKSTEP_SPIN_REDUCTION", "1") == "no error");
     CHECK(usage_error_of("LOCKSTEP_SEED", "42") == "no error");
 }

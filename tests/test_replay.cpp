@@ -56,8 +56,8 @@ TEST_CASE("bad tokens are clear errors, never crashes") {
     const auto& s01 = find("s01_lost_update");
     const auto good = lockstep::run_model(s08, {}, false).failure->token;
 
-    CHECK(token_error_of(s08.body, "") == "not a lockstep replay token: a token starts with \"ls2-\"");
-    CHECK(token_error_of(s08.body, "hello") == "not a lockstep replay token: a token starts with \"ls2-\"");
+    CHECK(token_error_of(s08.body, "") == "not a lockstep replay token: a token starts with \"ls2-\" or \"ls3-\"");
+    CHECK(token_error_of(s08.body, "hello") == "not a lockstep replay token: a token starts with \"ls2-\" or \"ls3-\"");
     CHECK(token_error_of(s08.body, "ls7-AAAA").find("version 7") != std::string::npos);
     CHECK(token_error_of(s08.body, "ls2-").find("truncated") != std::string::npos);
     CHECK(token_error_of(s08.body, "ls2-AaC*AQ").find("character '*' at position 7") != std::string::npos);

@@ -63,6 +63,12 @@ lockstep::task_order task_order_named(const char* name, std::string_view value) 
     malformed(name, value, "is not a task order: expected any or fifo");
 }
 
+bool switch_named(const char* name, std::string_view value) {
+    if (value == "1") return true;
+    if (value == "0") return false;
+    malformed(name, value, "is not a switch: expected 0 (off) or 1 (on)");
+}
+
 } // namespace
 
 void apply_source_root_environment(options& opts) {
@@ -83,6 +89,10 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_MEMORY_MODEL"))
         opts.memory_model = memory_model_named("LOCKSTEP_MEMORY_MODEL", *v);
     if (auto v = variable("LOCKSTEP_TASK_ORDER")) opts.task_order = task_order_named("LOCKSTEP_TASK_ORDER", *v);
+}
+
+    if (auto v = variable("LOCKSTEP_SPIN_REDUCTION"))
+        opts.spin_reduction = switch_named("LOCKSTEP_SPIN_REDUCTION", *v);
     if (auto v = variable("LOCKSTEP_FAILURE_DIR")) opts.failure_dir = std::string(*v);
     apply_source_root_environment(opts);
     // Replaying wins over any strategy: the token alone decides the schedule.

@@ -175,6 +175,8 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     t.offered = {id, &t.pending};
     t.ready = {};
     t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
+    t.spin.effect();
+    t.awaiting = false;
     t.locks_held = 0;
     t.shared_held.clear();
     t.loop = nullptr;
@@ -202,6 +204,8 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     hb_.reset();
     memory_.reset(memory_mode_);
     explicit_syncs_.clear();
+    versions_.clear();
+    spin_step_open_ = all_spinning_ = false;
     lock_order_.reset();
     stable_keys_.clear();
     now_ = 0;
@@ -322,6 +326,13 @@ std::string execution::deadlock_message() const {
 
 void execution::no_thread_can_move() {
     for (std::size_t t = 0; t < thread_count_; ++t)
+        if (threads_[t]->started && !threads_[t]->finished && threads_[t]->awaiting) {
+            std::source_location where{};
+            std::string message = spin_livelock_message(where);
+            all_spinning_ = true;
+            fail(failure_kind::livelock, std::move(message), where);
+        }
+    for (std::size_t t = 0; t < thread_count_; ++t)
         if (!threads_[t]->finished) fail(failure_kind::deadlock, deadlock_message(), {});
     for (std::size_t t = 1; t < thread_count_; ++t)
         if (!threads_[t]->joined)
@@ -404,6 +415,7 @@ thread_id execution::pick_next() {
             const thread_id t = i < n - current_ ? current_ + i : i - (n - current_);
             const thread_state& th = *threads_[t];
             if (!th.started || th.finished) continue;
+            if (th.awaiting && !spin_changed(t)) [[unlikely]] continue;
             bool by_time = false;
             if (!th.ready.ready()) {
                 if (!th.timed_out) continue;
@@ -445,6 +457,7 @@ thread_id execution::pick_next() {
                               decision_shape(choices_)});
     const thread_id next = choices_[index].thread;
     if (fair) fairness_.scheduled(next);
+    threads_[next]->awaiting = false;
     return next;
 }
 
@@ -480,6 +493,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     // Reaching the scheduling point is progress, before any switch to another
     // thread: a hang signal arriving during the switch must not blame that one.
     heartbeat_.store(++beats_, std::memory_order_relaxed);
+    if (spin_reduction_) settle_spin_step({op.location, op.object});
     thread_state& self = *threads_[current_];
     self.pending = op;
     self.ready = ready;
@@ -502,6 +516,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     self.ready = {};
     last_step_ = events_.size();
     events_.push_back({current_, op, 0, false});
+    spin_step_open_ = spin_reduction_;
     if (hb_.active()) track(events_.size() - 1);
     // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
     threads_[current_]->ready = {};
@@ -566,12 +581,14 @@ void execution::describe_pending(thread_id t) {
         if (op.kind == op_kind::spawn) c.spawns = objects_[op.object].thread;
     }
     c.deadline = th.deadline;
+    c.ends_wait = spin_reduction_ && op.kind == op_kind::yield && th.spin.has_reads();
 }
 
 void execution::report_end() {
     execution_end end;
     end.abandoned = redundant_;
-    end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock;
+    // Every thread waiting for what it spins on is, to the strategies, every thread blocked: a deadlock.
+    end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock && !all_spinning_;
     end.failing = end.failed ? failure_->thread : no_thread;
     end.last_value = last_value();
     end.last_gave_up = thread_count_ > 0 && threads_[current_]->made_no_progress;
@@ -695,6 +712,11 @@ std::size_t execution::choose(std::size_t n, std::source_location where) {
              where);
     // A choice is a step: a loop of choices without other steps still meets max_steps.
     if (events_.size() >= max_steps_) livelock();
+    if (spin_reduction_) {
+        // What the thread does next depends on the value: no turn of a wait loop spans it.
+        settle_spin_step({where, no_object});
+        threads_[current_]->spin.effect();
+    }
     std::size_t value = 0;
     if (n > 1) {
         value = strategy_->choose(n);
@@ -731,6 +753,15 @@ void execution::access_var(object_id var, var_op op, std::source_location where)
     events_.push_back({current_, {write ? op_kind::write : op_kind::read, var, where}, 0, false});
     if (!step_vars_.empty() && step_vars_.back().var == var) step_vars_.back().write |= write;
     else step_vars_.push_back({var, write});
+    if (spin_reduction_) {
+        settle_spin_step({where, var});
+        if (write) {
+            changed(var);
+            threads_[current_]->spin.effect();
+        } else {
+            threads_[current_]->spin.step({where, var}, {var, false, version(var)});
+        }
+    }
     heartbeat_.store(++beats_, std::memory_order_relaxed);
     if (!detect_races_) return;
     if (!hb_.active()) start_clocks();
@@ -840,6 +871,105 @@ void execution::record_interruption() {
                     "real thread, I/O); options.step_time_limit sets the limit",
                     thread_label(current_), step_time_limit_.count(), since),
         at, current_, events_.size()};
+}
+
+// ---- options.spin_reduction (spin_wait.hpp) ----
+
+namespace {
+// Atomic steps that read their location (and may write it).
+bool reads_atomic(op_kind k) {
+    switch (k) {
+    case op_kind::load: case op_kind::exchange: case op_kind::compare_exchange: case op_kind::fetch_add:
+    case op_kind::fetch_sub: case op_kind::fetch_and: case op_kind::fetch_or: case op_kind::fetch_xor:
+    case op_kind::test_and_set:
+        return true;
+    default: return false;
+    }
+}
+} // namespace
+
+void execution::changed(object_id o) {
+    if (o == no_object) return;
+    if (versions_.size() <= o) versions_.resize(o + 1, 0);
+    ++versions_[o];
+}
+
+// Runs once the step taken last has run, at what its thread does next (an
+// operation, a var access or a choice, at `next`): a read joins its thread's
+// turn, anything else that changed nothing (a failed try-operation) too, and
+// any other step is an effect.
+void execution::settle_spin_step(const site& next) {
+    if (!spin_step_open_) return;
+    spin_step_open_ = false;
+    const event& e = events_[last_step_];
+    thread_state& th = *threads_[e.thread];
+    const operation& op = e.op;
+    const bool stuck = th.made_no_progress;
+    bool futile = false;
+    if (op.kind == op_kind::yield || op.kind == op_kind::sleep) {
+        // After reads, it ends a turn when the thread goes back to an operation it took since
+        // its last effect: the top of its loop.
+        th.spin.step({op.location, op.object}, {});
+        futile = stuck && th.spin.visited(next) && th.spin.await(next, false);
+    } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_atomic(op.kind) &&
+               e.access != memory::none && !memory_.writes(e.access) &&
+               (op.kind == op_kind::load || memory_.repeated(e.access))) {
+        // A load, or a read-modify-write that wrote nothing and read what its thread read there
+        // before (a failed compare-exchange that found a new value hands it to the loop's next
+        // turn, in `expected`: an effect): futile when it re-read, at an operation taken
+        // before, what it read there (the memory model's "no progress").
+        const site at{op.location, op.object};
+        const bool again = th.spin.step(at, {op.object, true, 0});
+        futile = stuck && again && th.spin.await(at, true);
+    } else if (stuck && op.object != no_object && objects_[op.object].kind != object_kind::atomic) {
+        // A failed try-operation (try_lock, try_acquire, a queue's try_get...) read its object.
+        const site at{op.location, op.object};
+        const bool again = th.spin.step(at, {op.object, false, version(op.object)});
+        futile = again && th.spin.await(at, true);
+    } else {
+        for (object_id o : {op.object, op.other})
+            if (o != no_object && objects_[o].kind != object_kind::atomic) changed(o);
+        th.spin.effect();
+        th.awaiting = false;
+        return;
+    }
+    if (!futile) return;
+    th.awaiting = true;
+    // Not a yield to the fair scheduler, nor to dpor: the thread waits instead.
+    th.made_no_progress = false;
+}
+
+bool execution::spin_changed(thread_id t) const {
+    for (const spin_read& r : threads_[t]->spin.awaited())
+        if (r.atomic ? memory_.newer_than_seen(t, r.object) : version(r.object) != r.version) return true;
+    return false;
+}
+
+std::string execution::spin_livelock_message(std::source_location& where) const {
+    std::string message = "livelock: every thread that has not finished waits, and nothing can change what the "
+                          "spinning ones wait for (options.spin_reduction: each ended a turn of its wait loop "
+                          "that only read):";
+    for (std::size_t t = 0; t < thread_count_; ++t) {
+        const thread_state& th = *threads_[t];
+        if (!th.started || th.finished) continue;
+        const auto id = static_cast<thread_id>(t);
+        if (!th.awaiting) {
+            message += fmt::format("\n  thread {} is blocked: {} {} at {}", thread_label(id), to_string(th.pending.kind),
+                                   th.pending.object == no_object ? std::string("-") : object_label(th.pending.object),
+                                   lockstep::detail::where(th.pending.location));
+            continue;
+        }
+        std::string awaited;
+        for (const spin_read& r : th.spin.awaited())
+            awaited += fmt::format("{}{}", awaited.empty() ? "" : ", ", object_label(r.object));
+        message += fmt::format("\n  thread {} spins at {}, waiting for a write to {}", thread_label(id),
+                               lockstep::detail::where(th.pending.location), awaited);
+        if (where.line() == 0) where = th.pending.location;
+    }
+    message += "\n  Without the reduction this is a loop that never ends (a livelock at max_steps); if the loop "
+               "can end otherwise (it counts its turns, gives up, or has another effect), turn "
+               "options.spin_reduction off for this model.";
+    return message;
 }
 
 // ---- the runtime interface used by primitives ----

@@ -18,6 +18,7 @@
 #include "fairness.hpp"
 #include "fiber.hpp"
 #include "happens_before.hpp"
+#include "spin_wait.hpp"
 #include "lock_order.hpp"
 #include "memory/memory_model.hpp"
 #include "strategy.hpp"
@@ -54,6 +55,10 @@ struct thread_state {
     bool finished = false;
     bool joined = false;
     bool made_no_progress = false;
+    // options.spin_reduction: its reads since its last effect, and whether it
+    // waits for one of them to change (it may not move until then).
+    spin_window spin;
+    bool awaiting = false;
     bool blocked = false;  // at the end of a failed execution: its pending operation could not proceed
     bool timed_out = false;           // its timed wait reached its deadline: it may move (and time out)
     std::int64_t deadline = no_deadline;  // logical time at which its pending timed wait times out
@@ -172,6 +177,9 @@ public:
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
     void set_task_order(lockstep::task_order order) { task_order_ = order; }
     lockstep::task_order task_order() const { return task_order_; }
+    void set_spin_reduction(bool on) { spin_reduction_ = on; }
+    // What its tokens record of how it ran (token.hpp).
+    std::uint32_t token_flags() const { return spin_reduction_ ? token_spin_reduction : 0; }
 
     // Atomics: a step, then the memory model's choice of what it reads or where it writes.
     std::uint64_t atomic_load(object_id o, memory::order ord, std::source_location where);
@@ -251,6 +259,13 @@ private:
     void describe_pending(thread_id t);
     std::optional<std::int64_t> last_value() const;
     void report_end();                     // tells the strategy how the execution ended
+    // options.spin_reduction (spin_wait.hpp): once the step taken last has run,
+    // what it was to its thread's wait loop; whether a waiting thread may move.
+    void settle_spin_step(const site& next);
+    bool spin_changed(thread_id t) const;
+    std::uint64_t version(object_id o) const { return o < versions_.size() ? versions_[o] : 0; }
+    void changed(object_id o);
+    std::string spin_livelock_message(std::source_location& where) const;
 
     stack_pool& stacks_;
     std::uint64_t max_steps_;
@@ -304,6 +319,10 @@ private:
     };
     std::vector<explicit_sync> explicit_syncs_;
     bool detect_races_ = true;
+    bool spin_reduction_ = false;
+    bool spin_step_open_ = false;          // the step taken last is not settled yet
+    bool all_spinning_ = false;            // the run ended as every thread waits (spin_livelock_message)
+    std::vector<std::uint64_t> versions_;  // by object: steps that changed it (not atomics: the memory model knows)
     lockstep::memory_model memory_mode_ = lockstep::memory_model::rc11;
     lockstep::task_order task_order_ = lockstep::task_order::any;
     memory::memory_model memory_{*this};

@@ -40,6 +40,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     ex.set_detect_races(opts.detect_races);
     ex.set_memory_model(opts.memory_model);
     ex.set_task_order(opts.task_order);
+    ex.set_spin_reduction(opts.spin_reduction);
     ex.set_check_lock_order(opts.lock_order != lock_order_check::off);
     ex.allow_spurious_wakeups_by_default(opts.spurious_wakeups);
     std::optional<failure> inversion;  // waits in case the exploration finds something worse
@@ -68,7 +69,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
             failure f;
             f.kind = failure_kind::nondeterminism;
             f.message = "the model is nondeterministic: " + *problem;
-            f.token = encode_token(ex.decisions(), max_steps, ex.model_fingerprint());
+            f.token = encode_token(ex.decisions(), max_steps, ex.model_fingerprint(), ex.token_flags());
             f.model = opts.name;
             f.replay = replay_command(f.token, opts);
             f.text = fmt::format("lockstep: nondeterminism in {}\n  {}\n  The model depends on something the "
@@ -188,7 +189,10 @@ result replay(std::function<void()> model, std::string_view token, options opts,
     check_options(opts, true);
     std::uint64_t max_steps = 0;
     const std::uint32_t recorded = token_model(token, opts.name);
-    auto strategy = make_replay(token, max_steps);
+    std::uint32_t flags = 0;
+    auto strategy = make_replay(token, max_steps, &flags);
+    // The token says how it was recorded: replay follows it whatever the options say.
+    opts.spin_reduction = (flags & token_spin_reduction) != 0;
     opts.strategy = strategy::replay;
     opts.max_executions = 0;  // one per part of the token
     opts.stop_on_failure = false;  // every part runs, so every part is checked

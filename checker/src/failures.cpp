@@ -69,7 +69,7 @@ failure make_failure(const execution& ex, const options& opts) {
     f.kind = rec.kind;
     f.message = rec.message;
     f.location = where(rec.where);
-    f.token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint());
+    f.token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint(), ex.token_flags());
     f.model = opts.name;
     f.replay = replay_command(f.token, opts);
     f.text = render_report(ex, f.token, opts);

@@ -17,7 +17,7 @@ bool same_order(const history_edge& a, const history_edge& b) {
 
 void lock_order_history::absorb(const execution& ex) {
     std::vector<history_edge> edges = new_edges(ex);
-    if (!edges.empty()) add(std::move(edges), encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint()));
+    if (!edges.empty()) add(std::move(edges), encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint(), ex.token_flags()));
 }
 
 bool lock_order_history::known(const history_edge& e) const {

@@ -77,7 +77,7 @@ public:
                 if (opts_.lock_order != lock_order_check::off && (!ex.failure() || inverted)) {
                     std::vector<history_edge> edges = seen.new_edges(ex);
                     if (!edges.empty()) {
-                        std::string token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint());
+                        std::string token = encode_token(ex.decisions(), ex.max_steps(), ex.model_fingerprint(), ex.token_flags());
                         seen.add(edges, token);
                         out.batches.push_back({i, std::move(token), std::move(edges)});
                     }
@@ -109,6 +109,7 @@ public:
         ex.set_detect_races(opts_.detect_races);
         ex.set_memory_model(opts_.memory_model);
         ex.set_task_order(opts_.task_order);
+        ex.set_spin_reduction(opts_.spin_reduction);
         ex.set_check_lock_order(opts_.lock_order != lock_order_check::off);
         ex.allow_spurious_wakeups_by_default(opts_.spurious_wakeups);
         ex.set_step_time_limit(opts_.step_time_limit);

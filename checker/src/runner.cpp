@@ -46,6 +46,9 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
   --preemption-bound N        dfs/dpor: at most N preemptions per execution
   --iterative                 dfs/dpor: rounds of dfs with preemption bound 0, 1, 2, ... (up to
                               --preemption-bound): the failure found has the fewest preemptions
+  --spin-reduction            a thread whose wait-loop turn only read and yielded waits until
+                              something it read changes (options.spin_reduction: only for wait
+                              loops without other effects; see the README)
   --details                   after the table, print every model's full result
   --markdown                  print the table as Markdown
   --readme                    print the README table: scenario, verdict, executions, finding
@@ -62,6 +65,7 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
 Environment (wins over the options above and the models' own settings):
   LOCKSTEP_STRATEGY, LOCKSTEP_SEED, LOCKSTEP_MAX_EXECUTIONS, LOCKSTEP_PREEMPTION_BOUND,
   LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc), LOCKSTEP_TASK_ORDER (any|fifo),
+  LOCKSTEP_SPIN_REDUCTION (0|1),
   LOCKSTEP_FAILURE_DIR
 )";
 
@@ -227,6 +231,7 @@ result run_model(const model& m, const options& overrides, bool strategy_given, 
     if (overrides.max_steps != options{}.max_steps) o.max_steps = overrides.max_steps;
     if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
     if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
+    if (overrides.spin_reduction) o.spin_reduction = true;
     if (overrides.pct_depth != options{}.pct_depth) o.pct_depth = overrides.pct_depth;
     o.workers = overrides.workers;
     o.step_time_limit = overrides.step_time_limit;
@@ -332,6 +337,8 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             overrides.workers = static_cast<unsigned>(n);
         } else if (arg == "--pct-depth") {
             if (!number(overrides.pct_depth)) return 2;
+        } else if (arg == "--spin-reduction") {
+            overrides.spin_reduction = true;
         } else if (arg == "--iterative") {
             overrides.iterative_preemption_bound = true;
         } else if (arg == "--failures-dir") {

@@ -25,6 +25,9 @@ struct choice {
     // The rest is filled only for a strategy whose needs_details() is true.
     object_kind target{};                 // the kind of pending->object (none: thread)
     bool by_time = false;                 // it may move only because time reached its deadline
+    // A yield that ends a futile turn of a wait loop (options.spin_reduction):
+    // its thread then waits for what it read, and the fair scheduler does not see it.
+    bool ends_wait = false;
     thread_id spawns = no_thread;         // a spawn: the thread it starts
     std::int64_t deadline = no_deadline;  // when its timed wait gives up, in logical time
 };
@@ -94,7 +97,9 @@ std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 // Runs executions first, first + stride, first + 2 stride, ... of the seed's sequence.
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
-std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
+// `flags`: the token's (token.hpp), which the replaying execution must follow.
+std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps,
+                                           std::uint32_t* flags = nullptr);
 // The model a token was recorded on (model_fingerprint()); a token_error when
 // it is another than `model`, the name of the model replayed (options::name),
 // so a foreign token is refused before anything runs. A token or a model

@@ -12,7 +12,9 @@ namespace lockstep::detail {
 namespace {
 
 constexpr std::string_view prefix = "ls2-";
+constexpr std::string_view flagged_prefix = "ls3-";  // a token with flags (token.hpp)
 constexpr std::uint8_t version = 2;
+constexpr std::uint8_t flagged_version = 3;
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::uint32_t fnv1a(std::span<const std::uint8_t> bytes) {
@@ -122,8 +124,10 @@ std::uint32_t model_fingerprint(std::string_view name) {
     return h == unnamed_model ? 1 : h;
 }
 
-std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model) {
+std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model,
+                         std::uint32_t flags) {
     recorded_schedule s;
+    s.flags = flags;
     s.max_steps = max_steps;
     s.model = model;
     s.count = decisions.size();
@@ -139,7 +143,8 @@ std::string encode_token(std::span<const decision> decisions, std::uint64_t max_
 // A choice other than 0 is written on its own; a run of 0s as a 0 and its length.
 std::string encode_schedule(const recorded_schedule& s) {
     std::vector<std::uint8_t> bytes;
-    bytes.push_back(version);
+    bytes.push_back(s.flags != 0 ? flagged_version : version);
+    if (s.flags != 0) put_varint(bytes, s.flags);
     put_varint(bytes, s.max_steps);
     put_varint(bytes, s.count);
     put_bytes(bytes, s.model, 3);
@@ -158,7 +163,7 @@ std::string encode_schedule(const recorded_schedule& s) {
     }
     put_u32(bytes, fnv1a(bytes));
 
-    std::string text(prefix);
+    std::string text(s.flags != 0 ? flagged_prefix : prefix);
     std::uint32_t buffer = 0;
     int bits = 0;
     for (std::uint8_t b : bytes) {
@@ -183,11 +188,13 @@ recorded_schedule decode_token(std::string_view token) {
         throw token_error("replay token is in the old format, version 1, which does not record the model it was "
                           "recorded on; this lockstep reads version 2 tokens (\"ls2-\"): run the model again to "
                           "get a new token");
-    if (token.substr(0, 2) == "ls" && token.size() > 3 && token[2] != '2' && token.find('-') != std::string_view::npos)
-        throw token_error(fmt::format("replay token has version {}, this lockstep reads version 2 tokens only",
+    if (token.substr(0, 2) == "ls" && token.size() > 3 && token[2] != '2' && token[2] != '3' &&
+        token.find('-') != std::string_view::npos)
+        throw token_error(fmt::format("replay token has version {}, this lockstep reads version 2 and 3 tokens only",
                                       token.substr(2, token.find('-') - 2)));
-    if (token.substr(0, prefix.size()) != prefix)
-        throw token_error("not a lockstep replay token: a token starts with \"ls2-\"");
+    const bool flagged = token.substr(0, flagged_prefix.size()) == flagged_prefix;
+    if (!flagged && token.substr(0, prefix.size()) != prefix)
+        throw token_error("not a lockstep replay token: a token starts with \"ls2-\" or \"ls3-\"");
     token.remove_prefix(prefix.size());
 
     const char* tail_problem = nullptr;
@@ -199,12 +206,24 @@ recorded_schedule decode_token(std::string_view token) {
     if (tail.u32() != fnv1a(payload))
         throw token_error("replay token is corrupted: its checksum does not match (was it copied completely?)");
     if (tail_problem != nullptr) throw token_error(tail_problem);
-    if (payload[0] != version)
-        throw token_error(fmt::format("replay token has version {}, this lockstep reads version {} tokens only",
-                                      payload[0], version));
+    if (payload[0] != (flagged ? flagged_version : version))
+        throw token_error(fmt::format("replay token has version {} after the prefix \"{}\", which stands for "
+                                      "version {}",
+                                      payload[0], flagged ? flagged_prefix : prefix,
+                                      flagged ? flagged_version : version));
 
     reader in(payload.subspan(1));
     recorded_schedule s;
+    if (flagged) {
+        const std::uint64_t flags = in.varint();
+        if (flags == 0)
+            throw token_error("replay token is malformed: a version 3 token without flags (that is a version 2 token)");
+        if ((flags & ~std::uint64_t{token_known_flags}) != 0)
+            throw token_error(fmt::format("replay token records options this lockstep does not know (flags {:#x}): "
+                                          "it comes from a newer lockstep",
+                                          flags));
+        s.flags = static_cast<std::uint32_t>(flags);
+    }
     s.max_steps = in.varint();
     s.count = in.varint();
     s.model = in.bytes(3);

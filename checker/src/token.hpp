@@ -35,6 +35,7 @@ struct recorded_schedule {
     std::uint64_t max_steps = 0;
     std::uint32_t model = 0;  // model_fingerprint() of the model it was recorded on
     std::uint32_t shape = 0;  // hash of the option counts: tells a foreign token apart
+    std::uint32_t flags = 0;  // token_flags: options that change what the choices are
     std::uint64_t count = 0;  // decisions, the sum of the runs' lengths
     std::vector<choice_run> runs;
     // Every choice, one by one: only for schedules known to be short (tests).
@@ -52,8 +53,15 @@ inline constexpr std::uint32_t unnamed_model = 0;
 inline constexpr std::uint32_t model_mask = 0xffffff;
 std::uint32_t model_fingerprint(std::string_view name);
 
+// Options a token records because they change which choices a model offers.
+// A token without flags is a version 2 token ("ls2-"); with flags, version 3
+// ("ls3-"), which holds them after the version.
+inline constexpr std::uint32_t token_spin_reduction = 1;  // options.spin_reduction
+inline constexpr std::uint32_t token_known_flags = token_spin_reduction;
+
 // `model`: model_fingerprint() of the model recorded on.
-std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model);
+std::string encode_token(std::span<const decision> decisions, std::uint64_t max_steps, std::uint32_t model,
+                         std::uint32_t flags = 0);
 std::string encode_schedule(const recorded_schedule& schedule);
 // Canonical: only what encode_schedule() writes is accepted, so that
 // encode_schedule(decode_token(t)) == t for every token it accepts.

@@ -84,6 +84,13 @@ struct options {
     lockstep::memory_model memory_model = lockstep::memory_model::rc11;
     // lockstep::asyncio event loops constructed without an order of their own.
     lockstep::task_order task_order = lockstep::task_order::any;
+    // Spin-loop reduction (like GenMC's spin-assume): a thread whose loop turn
+    // only read and then yielded (or re-read at the same line what it read
+    // before, unchanged) is not scheduled again until something it read in that
+    // turn is written. Sound only for wait loops whose turns have no other
+    // effect: not for a loop that counts its turns or gives up after N tries.
+    // Off by default; a token records it, and replay follows the token.
+    bool spin_reduction = false;
     // Check lockstep::var accesses against happens-before (data races).
     bool detect_races = true;
     lock_order_check lock_order = lock_order_check::failure;

@@ -43,6 +43,7 @@ struct access {
     std::uint32_t newest = none;     // the last store in mo when it read
     bool failed = false;             // a compare-exchange that wrote nothing
     bool spurious = false;           // a compare_exchange_weak that failed spuriously
+    bool repeated = false;           // it read the store its thread last read or wrote there
     // Happens-before, once clocked: its thread's own clock component at it
     // (epoch), the clock before its own acquire (pre) and after it (clock).
     bool clocked = false;

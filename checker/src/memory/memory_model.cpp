@@ -73,7 +73,7 @@ std::uint32_t memory_model::new_access(access_kind kind, order ord, object_id lo
     x.read = x.wrote = x.newest = none;
     x.step = static_cast<std::uint32_t>(ex_.events().size());
     x.where = where;
-    x.spurious = x.failed = false;
+    x.spurious = x.failed = x.repeated = false;
     x.clocked = false;
     return static_cast<std::uint32_t>(g_.accesses_used++);
 }
@@ -96,6 +96,12 @@ void memory_model::go_weak() {
 
 void memory_model::stalled(thread_id t) { view(t).stalled = true; }
 
+bool memory_model::newer_than_seen(thread_id t, object_id o) const {
+    if (o >= g_.locations.size()) return true;
+    const location& l = g_.locations[o];
+    return t >= l.seen.size() || l.seen[t].store == none || l.seen[t].store != l.mo.back();
+}
+
 void memory_model::finish(std::uint32_t a) {
     access& x = g_.accesses[a];
     if (x.reads()) {
@@ -117,6 +123,7 @@ void memory_model::finish(std::uint32_t a) {
         const std::uint32_t stores_before = static_cast<std::uint32_t>(l.mo.size()) - (x.writes() ? 1 : 0);
         const bool idle = x.reads() && (!x.writes() || g_.stores[x.wrote].value == g_.stores[x.read].value);
         const bool again = idle && last.idle && x.read == last.store && last.stores == stores_before;
+        x.repeated = x.reads() && x.read == last.store;
         last = {x.writes() ? x.wrote : x.read, static_cast<std::uint32_t>(l.mo.size()), idle};
         if (again) ex_.no_progress();
     }

@@ -51,6 +51,12 @@ public:
     // read the store it last read there again when a newer one exists, so a spin
     // loop that yields ends.
     void stalled(thread_id t);
+    // For options.spin_reduction: whether access `a` wrote, whether it read what
+    // its thread last read or wrote there, and whether location
+    // `o` has a store newer than the one thread t last read or wrote there.
+    bool writes(std::uint32_t a) const { return g_.accesses[a].writes(); }
+    bool repeated(std::uint32_t a) const { return g_.accesses[a].repeated; }
+    bool newer_than_seen(thread_id t, object_id o) const;
 
     // Happens-before of access `a`: called after its step's clock tick, live or
     // when the clocks catch up with the execution.

@@ -54,6 +54,11 @@
 // enabled at that moment, until they move: which threads those are depends on
 // the order of otherwise independent steps (a spawn, say), so such a step counts
 // as dependent with every step.
+// With options.spin_reduction, a yield that ends a futile turn of a wait loop
+// is no such step: its thread waits (is disabled) until a step writes what the
+// turn read, a step that depends on the turn's reads; a yield offered as ending
+// a turn that turns out not to (the runtime says so once it ran: its thread
+// made no progress after all) is found stalled then, as a load that saw nothing new.
 //
 // The preemption bound is ignored: preemption bounding is not sound together
 // with partial-order reduction (a bounded search may prune the only
@@ -607,7 +612,9 @@ private:
         if (k >= nodes_.size()) return;
         node& n = nodes_[k];
         bool grew = false;
-        if (gave_up && memory_step(n.step.op.kind) && !n.step.stalled) {
+        // (So is a yield that was offered as ending a wait loop's turn, options.spin_reduction,
+        // when it turned out not to: its thread did not go back to the top of a loop.)
+        if (gave_up && (memory_step(n.step.op.kind) || n.step.op.kind == op_kind::yield) && !n.step.stalled) {
             n.step.stalled = true;
             join(stalled_clock_, n.clock);
             const thread_id t = n.step.thread;
@@ -663,7 +670,7 @@ private:
         n.by_time = c.by_time;
         n.step.vals.clear();
         n.step.vars.clear();
-        n.step.stalled = may_stall(n.step.op.kind);
+        n.step.stalled = may_stall(n.step.op.kind) && !c.ends_wait;
         n.before = before_of(c.thread);
         n.pending_since = n.before + 1;
         // Its clock: its thread's previous step, joined with every earlier step it depends on, as

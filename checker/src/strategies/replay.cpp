@@ -128,7 +128,7 @@ void check_compound_replay(std::string_view token, const result& r) {
                                   parts.size(), seen, r.executions));
 }
 
-std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps) {
+std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps, std::uint32_t* flags) {
     std::vector<recorded_schedule> parts;
     for (const std::string& part : token_parts(token)) {
         try {
@@ -143,8 +143,11 @@ std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t
             throw token_error(fmt::format("replay token is malformed: part {} of it was recorded on another model "
                                           "than part 1",
                                           parts.size()));
+        if (parts.back().flags != parts.front().flags)
+            throw token_error("replay token is malformed: its parts were recorded with different options");
     }
     max_steps = parts.front().max_steps;
+    if (flags != nullptr) *flags = parts.front().flags;
     return std::make_unique<replay>(std::move(parts));
 }
 
