@@ -13,6 +13,7 @@
 
 #include <lockstep/token_error.hpp>
 
+#include "budget.hpp"
 #include "source_paths.hpp"
 
 namespace lockstep::detail {
@@ -71,6 +72,15 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_SEED")) opts.seed = number<std::uint64_t>("LOCKSTEP_SEED", *v);
     if (auto v = variable("LOCKSTEP_MAX_EXECUTIONS"))
         opts.max_executions = number<std::uint64_t>("LOCKSTEP_MAX_EXECUTIONS", *v);
+    if (auto v = variable("LOCKSTEP_MAX_TIME")) {
+        const auto d = parse_duration(*v);
+        if (!d) malformed("LOCKSTEP_MAX_TIME", *v, "is not a duration: expected a number and a unit, e.g. 30s, 5m, 1h, 1h30m, 500ms (0 = no limit)");
+        opts.max_time = *d;
+    }
+    if (auto v = variable("LOCKSTEP_ESTIMATE")) {
+        if (*v != "0" && *v != "1") malformed("LOCKSTEP_ESTIMATE", *v, "is not 0 or 1 (1: estimate the space's size with probes, no search)");
+        opts.estimate_only = *v == "1";
+    }
     if (auto v = variable("LOCKSTEP_PREEMPTION_BOUND"))
         opts.preemption_bound = number<std::uint64_t>("LOCKSTEP_PREEMPTION_BOUND", *v);
     if (auto v = variable("LOCKSTEP_WORKERS")) opts.workers = number<unsigned>("LOCKSTEP_WORKERS", *v);

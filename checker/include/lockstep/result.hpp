@@ -68,6 +68,29 @@ struct outcome_order {
 };
 using outcome_counts = std::map<std::string, std::uint64_t, outcome_order>;
 
+// Why an exploration stopped.
+enum class stop_reason {
+    finished,        // the strategy had nothing left (dfs, dpor: the whole space, or its bounded part)
+    failure,         // a failure, with options.stop_on_failure
+    max_executions,  // the execution budget
+    max_time,        // the time budget
+};
+
+std::string_view to_string(stop_reason reason);
+
+// How many executions the whole search takes, estimated.
+struct size_estimate {
+    double executions = 0;  // the estimate
+    // From probes (options::estimate_only): mean -+ 2 standard errors (about 95% when the
+    // estimator's spread is not heavy-tailed). From a search's progress: low is the
+    // executions run plus the alternatives already known to be left (a sure lower bound
+    // for dfs), high is 0 (no upper bound is known).
+    double low = 0, high = 0;
+    std::uint64_t probes = 0;  // random paths averaged; 0 for an estimate from a search's progress
+    // dpor: the probes count dfs's executions, of which dpor runs one per trace at most.
+    bool upper_bound = false;
+};
+
 struct result {
     std::uint64_t executions = 0;  // executions run
     std::uint64_t steps = 0;       // scheduling steps over all executions
@@ -77,6 +100,10 @@ struct result {
     std::uint64_t redundant_executions = 0;
     bool complete = false;         // an exhaustive strategy covered the whole space
     double seconds = 0;
+    stop_reason stopped = stop_reason::finished;
+    // dfs and dpor cut by a budget: from the search's progress; options::estimate_only:
+    // from probes. Otherwise empty.
+    std::optional<size_estimate> estimate;
     std::optional<lockstep::failure> failure;  // the first failure found
     // observe(name, value): per name, each distinct value and how many executions saw it
     std::map<std::string, outcome_counts> outcomes;
