@@ -90,7 +90,6 @@ TEST_CASE("probes estimate dfs's executions within a factor of 1.5 on models wit
         const lockstep::size_estimate e = probe(m, lockstep::strategy::dfs, 2'000);
         MESSAGE(fmt::format("{}: dfs {} executions, probes {:.0f} ({:.0f} to {:.0f}), ratio {:.2f}", m.name,
                             full.executions, e.executions, e.low, e.high, ratio(e.executions, truth)));
-        CHECK(!e.upper_bound);
         CHECK(e.low <= e.executions);
         CHECK(e.executions <= e.high);
         CHECK(ratio(e.executions, truth) >= 1 / 1.5);
@@ -98,16 +97,53 @@ TEST_CASE("probes estimate dfs's executions within a factor of 1.5 on models wit
     }
 }
 
-TEST_CASE("dpor's probes count dfs's tree: at least dpor's executions, marked as a bound") {
+TEST_CASE("dpor estimates from the share of its tree its first executions covered: within 2x from a quarter") {
     for (const sized_model& m : small_models()) {
         CAPTURE(m.name);
         const lockstep::result full = search(m, lockstep::strategy::dpor, 300'000);
-        if (!full.complete) continue;
-        const lockstep::size_estimate e = probe(m, lockstep::strategy::dpor, 2'000);
-        MESSAGE(fmt::format("{}: dpor {} executions, probes {:.0f}, ratio {:.2f}", m.name, full.executions,
-                            e.executions, ratio(e.executions, static_cast<double>(full.executions))));
-        CHECK(e.upper_bound);
-        CHECK(e.high >= static_cast<double>(full.executions));
+        REQUIRE(full.complete);
+        const auto truth = static_cast<double>(full.executions);
+        lockstep::options o = m.settings;
+        o.strategy = lockstep::strategy::dpor;
+        o.estimate_only = true;
+        o.max_executions = (full.executions + 3) / 4;
+        const lockstep::result quarter = lockstep::explore(m.body, o);
+        REQUIRE(quarter.estimate.has_value());
+        CHECK(quarter.executions == o.max_executions);
+        CHECK(!quarter.complete);
+        CHECK(quarter.estimate->probes == 0);
+        MESSAGE(fmt::format("{}: dpor {} executions; from the first {}: {:.0f}, ratio {:.2f}", m.name,
+                            full.executions, o.max_executions, quarter.estimate->executions,
+                            ratio(quarter.estimate->executions, truth)));
+        CHECK(ratio(quarter.estimate->executions, truth) >= 0.5);
+        CHECK(ratio(quarter.estimate->executions, truth) <= 2);
+        o.max_executions = full.executions + 1;  // the whole space fits: its size is known
+        const lockstep::result all = lockstep::explore(m.body, o);
+        REQUIRE(all.estimate.has_value());
+        CHECK(all.estimate->executions == truth);
+        CHECK(all.estimate->high == truth);
+        CHECK(contains(all.describe(), fmt::format("\nestimate: {} executions (the whole space, searched)",
+                                                   lockstep::detail::grouped(truth))));
+    }
+    // Larger spaces from their first 1,000 executions (the default).
+    struct larger {
+        std::string name;
+        std::function<void()> body;
+        double truth;  // asserted by test_dpor.cpp and the benchmarks
+    };
+    for (const larger& m : {larger{"mutex_counter(3,3)", lockstep::models::mutex_counter(3, 3), 1680},
+                            larger{"mutex_counter(4,2)", lockstep::models::mutex_counter(4, 2), 2520},
+                            larger{"readers(12)", lockstep::models::readers(12), 4096},
+                            larger{"lastzero(8)", lockstep::models::lastzero(8), 0}}) {
+        CAPTURE(m.name);
+        lockstep::options o;
+        o.estimate_only = true;
+        const lockstep::result r = lockstep::explore(m.body, o);
+        REQUIRE(r.estimate.has_value());
+        double truth = m.truth;
+        if (truth == 0) truth = static_cast<double>(lockstep::explore(m.body).executions);
+        MESSAGE(fmt::format("{}: dpor {:.0f} executions; from the first 1,000: {:.0f}, ratio {:.2f}", m.name, truth,
+                            r.estimate->executions, ratio(r.estimate->executions, truth)));
     }
 }
 
@@ -121,14 +157,16 @@ TEST_CASE("during dfs and dpor the estimate converges: exact at dfs's last execu
             o.stop_on_failure = false;
             o.max_executions = 300'000;
             std::vector<double> estimates;
+            bool counted = true;
             o.progress = [&](const lockstep::progress_report& p) {
-                CHECK(p.executions == estimates.size() + 1);
+                counted = counted && p.executions == estimates.size() + 1;
                 estimates.push_back(p.estimate);
             };
             const lockstep::result full = lockstep::explore(m.body, o);
             if (!full.complete) continue;
             const auto truth = static_cast<double>(full.executions);
             REQUIRE(estimates.size() == full.executions);
+            CHECK(counted);
             CHECK(!full.estimate);  // a finished search needs none
             CHECK(full.stopped == lockstep::stop_reason::finished);
             if (s == lockstep::strategy::dfs) CHECK(estimates.back() == doctest::Approx(truth));
@@ -196,10 +234,10 @@ TEST_CASE("the stop line's figures") {
     CHECK(lockstep::detail::estimate_line({.executions = 12'345, .low = 10'000, .high = 14'690, .probes = 1000},
                                           1000) ==
           "about 12,345 executions (10,000 to 14,690, from 1,000 probes), about 12 s at the measured rate");
-    CHECK(lockstep::detail::estimate_line({.executions = 50, .low = 40, .high = 60, .probes = 10, .upper_bound = true},
-                                          0) ==
-          "about 50 executions (40 to 60, from 10 probes); counted as dfs would: dpor runs one per trace, at most "
-          "that many");
+    CHECK(lockstep::detail::estimate_line({.executions = 50, .low = 20}, 0) ==
+          "about 50 executions (at least 20; from the share of the tree searched)");
+    CHECK(lockstep::detail::estimate_line({.executions = 90, .low = 90, .high = 90}, 30) ==
+          "90 executions (the whole space, searched), about 3.0 s at the measured rate");
 }
 
 TEST_CASE("max_time stops dfs, dpor, iterative rounds and parallel random search") {
@@ -218,7 +256,8 @@ TEST_CASE("max_time stops dfs, dpor, iterative rounds and parallel random search
         CHECK(r.stopped == lockstep::stop_reason::max_time);
         CHECK(!r.complete);
         CHECK(r.executions >= 1);
-        CHECK(r.executions < 90);  // 2 ms each, 100 ms in all (with 2 workers: at most about 100)
+        // At least 2 ms each, none started after 100 ms: at most 51 per worker.
+        CHECK(r.executions <= (s == lockstep::strategy::random ? 102u : 51u));
         CHECK(contains(r.describe(), "stopped by max_time after "));
         if (s != lockstep::strategy::random) {
             REQUIRE(r.estimate.has_value());
@@ -232,7 +271,7 @@ TEST_CASE("max_time stops dfs, dpor, iterative rounds and parallel random search
     o.max_time = 100ms;
     const lockstep::result r = lockstep::explore(slow, o);
     CHECK(r.stopped == lockstep::stop_reason::max_time);
-    CHECK(r.executions < 90);
+    CHECK(r.executions <= 51);
 }
 
 TEST_CASE("durations: 30s, 5m, 1h, 1h30m, 500ms; anything else is refused") {
@@ -265,14 +304,25 @@ TEST_CASE("LOCKSTEP_MAX_TIME and LOCKSTEP_ESTIMATE set the options; malformed va
     CHECK(contains(error_of("LOCKSTEP_MAX_TIME", "fast"), "LOCKSTEP_MAX_TIME=\"fast\" is not a duration"));
     CHECK(contains(error_of("LOCKSTEP_ESTIMATE", "yes"), "LOCKSTEP_ESTIMATE=\"yes\" is not 0 or 1"));
     CHECK(error_of("LOCKSTEP_MAX_TIME", "1h") == "no error");
+    lockstep::options negative;
+    negative.max_time = -1ms;
+    CHECK_THROWS_WITH_AS((void)lockstep::explore([] {}, negative),
+                         "lockstep::explore: options.max_time = -1 ms is negative (zero is no limit)",
+                         lockstep::usage_error);
 
     {
         const environment_guard guard("LOCKSTEP_ESTIMATE", "1");
         const lockstep::result r = lockstep::explore(lockstep::models::mutex_counter(3, 2));
         REQUIRE(r.estimate.has_value());
-        CHECK(r.estimate->probes == 1'000);
-        CHECK(r.estimate->upper_bound);  // dpor, the default strategy
-        CHECK(contains(r.describe(), "\nestimate: about "));
+        CHECK(r.estimate->probes == 0);  // dpor, the default strategy: its first 1,000 executions
+        CHECK(r.estimate->executions == 90);  // are all of them
+        CHECK(contains(r.describe(), "\nestimate: 90 executions (the whole space, searched)"));
+        const environment_guard dfs("LOCKSTEP_STRATEGY", "dfs");
+        const lockstep::result probed = lockstep::explore(lockstep::models::mutex_counter(3, 2));
+        REQUIRE(probed.estimate.has_value());
+        CHECK(probed.estimate->probes == 1'000);
+        CHECK(probed.executions == 1'000);
+        CHECK(contains(probed.describe(), "\nestimate: about "));
     }
     {
         const environment_guard guard("LOCKSTEP_MAX_TIME", "50ms");

@@ -48,14 +48,17 @@ std::string grouped(double n) {
 }
 
 std::string estimate_line(const size_estimate& e, double executions_per_second) {
-    std::string text = fmt::format("about {} executions", grouped(e.executions));
+    std::string text;
     if (e.probes > 0)
-        text += fmt::format(" ({} to {}, from {} probes)", grouped(e.low), grouped(e.high), grouped(static_cast<double>(e.probes)));
+        text = fmt::format("about {} executions ({} to {}, from {} probes)", grouped(e.executions), grouped(e.low),
+                           grouped(e.high), grouped(static_cast<double>(e.probes)));
+    else if (e.high == e.executions)
+        text = fmt::format("{} executions (the whole space, searched)", grouped(e.executions));
     else
-        text += fmt::format(" (at least {})", grouped(e.low));
+        text = fmt::format("about {} executions (at least {}; from the share of the tree searched)",
+                           grouped(e.executions), grouped(e.low));
     if (executions_per_second > 0)
         text += fmt::format(", about {} at the measured rate", format_duration(e.executions / executions_per_second));
-    if (e.upper_bound) text += "; counted as dfs would: dpor runs one per trace, at most that many";
     return text;
 }
 

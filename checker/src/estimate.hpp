@@ -54,7 +54,7 @@ private:
 
 // 1234567 -> "1,234,567" (rounded to an integer).
 std::string grouped(double n);
-// "about 1,234 executions (1,000 to 1,500 from 1,000 probes), about 3.2 s at the measured rate"
+// "about 1,234 executions (1,000 to 1,500, from 1,000 probes), about 3.2 s at the measured rate"
 std::string estimate_line(const size_estimate& e, double executions_per_second);
 // "stopped by max_time after 1,234 executions (about 12% of an estimated 10,000)"; "" when it finished.
 std::string stop_line(const result& r);

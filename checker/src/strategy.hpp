@@ -96,8 +96,8 @@ std::unique_ptr<strategy_base> make_dfs(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 // Runs executions first, first + stride, first + 2 stride, ... of the seed's sequence.
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
-// options::estimate_only: random paths through dfs's tree, averaged by Knuth's estimator.
-std::unique_ptr<strategy_base> make_probe(std::uint64_t seed, std::uint64_t preemption_bound, bool upper_bound);
+// options::estimate_only for dfs: random paths through dfs's tree, averaged by Knuth's estimator.
+std::unique_ptr<strategy_base> make_probe(std::uint64_t seed, std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps);
 // The model a token was recorded on (model_fingerprint()); a token_error when

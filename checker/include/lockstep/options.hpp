@@ -66,9 +66,10 @@ struct options {
     // Stop after this long (checked after each execution); zero = no limit. A search
     // cut by it is not complete; the result says how much of the space it covered.
     std::chrono::milliseconds max_time{0};
-    // Run random probes instead of the search (max_executions of them, 1,000 by
-    // default) and estimate how many executions dfs (or dpor: at most) would take:
-    // result.estimate. Knuth's estimator: the product of the branching along a random path.
+    // Estimate how many executions the search would take (result.estimate) without
+    // running it: dfs (random, pct: dfs's space) from max_executions random probes
+    // (1,000 by default; Knuth's estimator, the product of the branching along a random
+    // path), dpor from the share of its tree its first max_executions covered.
     bool estimate_only = false;
     // random: OS threads running executions at once; 0 = one per core. The result
     // is the one a single thread gives (the failure of the lowest execution

@@ -81,14 +81,13 @@ std::string_view to_string(stop_reason reason);
 // How many executions the whole search takes, estimated.
 struct size_estimate {
     double executions = 0;  // the estimate
-    // From probes (options::estimate_only): mean -+ 2 standard errors (about 95% when the
-    // estimator's spread is not heavy-tailed). From a search's progress: low is the
-    // executions run plus the alternatives already known to be left (a sure lower bound
-    // for dfs), high is 0 (no upper bound is known).
+    // From probes (dfs's options::estimate_only): mean -+ 2 standard errors (about 95%
+    // when the estimator's spread is not heavy-tailed). From a search's progress (dfs
+    // or dpor cut short, dpor's estimate_only): low is the executions run plus the
+    // alternatives known to be left (a sure lower bound for dfs), high is 0 (none
+    // known); when the search ended within the budget, low = high = executions.
     double low = 0, high = 0;
     std::uint64_t probes = 0;  // random paths averaged; 0 for an estimate from a search's progress
-    // dpor: the probes count dfs's executions, of which dpor runs one per trace at most.
-    bool upper_bound = false;
 };
 
 struct result {
@@ -101,8 +100,8 @@ struct result {
     bool complete = false;         // an exhaustive strategy covered the whole space
     double seconds = 0;
     stop_reason stopped = stop_reason::finished;
-    // dfs and dpor cut by a budget: from the search's progress; options::estimate_only:
-    // from probes. Otherwise empty.
+    // dfs and dpor cut by a budget or a failure: from the search's progress;
+    // options::estimate_only: from probes (dfs) or dpor's first executions. Otherwise empty.
     std::optional<size_estimate> estimate;
     std::optional<lockstep::failure> failure;  // the first failure found
     // observe(name, value): per name, each distinct value and how many executions saw it

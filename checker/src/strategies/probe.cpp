@@ -13,8 +13,7 @@ namespace {
 
 class probe final : public strategy_base {
 public:
-    probe(std::uint64_t seed, std::uint64_t preemption_bound, bool upper_bound)
-        : seed_(seed), bound_(preemption_bound), upper_bound_(upper_bound) {}
+    probe(std::uint64_t seed, std::uint64_t preemption_bound) : seed_(seed), bound_(preemption_bound) {}
 
     bool next_execution() override {
         std::uint64_t mix = seed_ ^ (0x9e3779b97f4a7c15ULL * (++index_));
@@ -40,9 +39,7 @@ public:
     void ended(const execution_end&) override { paths_.add(product_); }
     std::optional<size_estimate> estimate(std::uint64_t) const override {
         if (paths_.samples() == 0) return std::nullopt;
-        size_estimate e = paths_.get();
-        e.upper_bound = upper_bound_;
-        return e;
+        return paths_.get();
     }
 
 private:
@@ -54,7 +51,6 @@ private:
     }
 
     std::uint64_t seed_, bound_;
-    bool upper_bound_;
     std::uint64_t index_ = 0, state_ = 0, preemptions_ = 0;
     thread_id last_ = no_thread;
     double product_ = 1;
@@ -63,8 +59,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<strategy_base> make_probe(std::uint64_t seed, std::uint64_t preemption_bound, bool upper_bound) {
-    return std::make_unique<probe>(seed, preemption_bound, upper_bound);
+std::unique_ptr<strategy_base> make_probe(std::uint64_t seed, std::uint64_t preemption_bound) {
+    return std::make_unique<probe>(seed, preemption_bound);
 }
 
 } // namespace lockstep::detail
