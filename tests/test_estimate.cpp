@@ -134,16 +134,28 @@ TEST_CASE("dpor estimates from the share of its tree its first executions covere
     for (const larger& m : {larger{"mutex_counter(3,3)", lockstep::models::mutex_counter(3, 3), 1680},
                             larger{"mutex_counter(4,2)", lockstep::models::mutex_counter(4, 2), 2520},
                             larger{"readers(12)", lockstep::models::readers(12), 4096},
+                            larger{"mutex_counter(4,3)", lockstep::models::mutex_counter(4, 3), 369'600},
+                            larger{"readers(16)", lockstep::models::readers(16), 65'536},
                             larger{"lastzero(8)", lockstep::models::lastzero(8), 0}}) {
         CAPTURE(m.name);
         lockstep::options o;
         o.estimate_only = true;
         const lockstep::result r = lockstep::explore(m.body, o);
         REQUIRE(r.estimate.has_value());
-        double truth = m.truth;
+        double truth = m.truth;  // mutex_counter(T,K): (T*K)!/(K!)^T traces; readers(N): 2^N
         if (truth == 0) truth = static_cast<double>(lockstep::explore(m.body).executions);
-        MESSAGE(fmt::format("{}: dpor {:.0f} executions; from the first 1,000: {:.0f}, ratio {:.2f}", m.name, truth,
-                            r.estimate->executions, ratio(r.estimate->executions, truth)));
+        MESSAGE(fmt::format("{}: dpor {:.0f} executions; from the first 1,000: {:.0f}, ratio {:.2f}; at least {:.0f}, "
+                            "dfs's probes {:.0f}",
+                            m.name, truth, r.estimate->executions, ratio(r.estimate->executions, truth),
+                            r.estimate->low, r.estimate->high));
+        // What holds however large the space: a sure lower bound and, from dfs's probes, an upper one.
+        CHECK(r.estimate->low <= truth);
+        CHECK(r.estimate->high >= truth);
+        // Once the first 1,000 are a few percent of the space, within 2x.
+        if (truth <= 25'000) {
+            CHECK(ratio(r.estimate->executions, truth) >= 0.5);
+            CHECK(ratio(r.estimate->executions, truth) <= 2);
+        }
     }
 }
 
@@ -236,6 +248,9 @@ TEST_CASE("the stop line's figures") {
           "about 12,345 executions (10,000 to 14,690, from 1,000 probes), about 12 s at the measured rate");
     CHECK(lockstep::detail::estimate_line({.executions = 50, .low = 20}, 0) ==
           "about 50 executions (at least 20; from the share of the tree searched)");
+    CHECK(lockstep::detail::estimate_line({.executions = 50, .low = 20, .high = 4000}, 0) ==
+          "about 50 executions (at least 20, at most about 4,000 as dfs; from the share of the tree searched, low "
+          "early in a large space)");
     CHECK(lockstep::detail::estimate_line({.executions = 90, .low = 90, .high = 90}, 30) ==
           "90 executions (the whole space, searched), about 3.0 s at the measured rate");
 }

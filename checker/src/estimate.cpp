@@ -52,8 +52,12 @@ std::string estimate_line(const size_estimate& e, double executions_per_second) 
     if (e.probes > 0)
         text = fmt::format("about {} executions ({} to {}, from {} probes)", grouped(e.executions), grouped(e.low),
                            grouped(e.high), grouped(static_cast<double>(e.probes)));
-    else if (e.high == e.executions)
+    else if (e.low == e.high)
         text = fmt::format("{} executions (the whole space, searched)", grouped(e.executions));
+    else if (e.high > 0)
+        text = fmt::format("about {} executions (at least {}, at most about {} as dfs; from the share of the tree "
+                           "searched, low early in a large space)",
+                           grouped(e.executions), grouped(e.low), grouped(e.high));
     else
         text = fmt::format("about {} executions (at least {}; from the share of the tree searched)",
                            grouped(e.executions), grouped(e.low));

@@ -196,6 +196,13 @@ result estimate(const std::function<void()>& model, options opts) {
     if (r.stopped == stop_reason::finished && dpor) {  // the whole space fit in the budget: its size is known
         const auto n = static_cast<double>(r.executions);
         r.estimate = size_estimate{.executions = n, .low = n, .high = n};
+    } else if (dpor && r.estimate) {
+        // Early in a large space the share leans low (races not yet reversed hide whole
+        // branches); dfs's count, from probes, bounds dpor's (one execution per trace) from above.
+        options probing = opts;
+        probing.strategy = strategy::dfs;
+        result dfs = run(model, probing, *make_probe(opts.seed, ~std::uint64_t{0}), opts.max_steps, false);
+        if (dfs.estimate) r.estimate->high = std::max(dfs.estimate->executions, r.estimate->executions);
     }
     r.stopped = stop_reason::finished;  // every execution asked for ran
     r.complete = false;                 // whatever was covered, it is no proof
