@@ -120,6 +120,7 @@ TEST_CASE("dpor estimates from the share of its tree its first executions covere
         o.max_executions = full.executions + 1;  // the whole space fits: its size is known
         const lockstep::result all = lockstep::explore(m.body, o);
         REQUIRE(all.estimate.has_value());
+        CHECK(all.complete);  // it was the whole search
         CHECK(all.estimate->executions == truth);
         CHECK(all.estimate->high == truth);
         CHECK(contains(all.describe(), fmt::format("\nestimate: {} executions (the whole space, searched)",
@@ -287,6 +288,19 @@ TEST_CASE("max_time stops dfs, dpor, iterative rounds and parallel random search
     const lockstep::result r = lockstep::explore(slow, o);
     CHECK(r.stopped == lockstep::stop_reason::max_time);
     CHECK(r.executions <= 51);
+
+    o = {};  // probes too: the estimate of the probes that ran
+    o.strategy = lockstep::strategy::dfs;
+    o.estimate_only = true;
+    o.max_executions = 1'000'000;
+    o.max_time = 100ms;
+    const lockstep::result probed = lockstep::explore(slow, o);
+    CHECK(probed.stopped == lockstep::stop_reason::max_time);
+    CHECK(probed.executions <= 51);
+    REQUIRE(probed.estimate.has_value());
+    CHECK(probed.estimate->probes == probed.executions);
+    CHECK(contains(probed.describe(), "\nstopped by max_time after "));
+    CHECK(contains(probed.describe(), "\nestimate: about "));
 }
 
 TEST_CASE("durations: 30s, 5m, 1h, 1h30m, 500ms; anything else is refused") {

@@ -204,8 +204,7 @@ result estimate(const std::function<void()>& model, options opts) {
         result dfs = run(model, probing, *make_probe(opts.seed, ~std::uint64_t{0}), opts.max_steps, false);
         if (dfs.estimate) r.estimate->high = std::max(dfs.estimate->executions, r.estimate->executions);
     }
-    r.stopped = stop_reason::finished;  // every execution asked for ran
-    r.complete = false;                 // whatever was covered, it is no proof
+    if (r.stopped == stop_reason::max_executions) r.stopped = stop_reason::finished;  // all it was asked for ran
     return r;
 }
 

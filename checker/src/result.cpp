@@ -58,8 +58,9 @@ std::string result::describe() const {
                                   complete ? ", complete" : "",
                                   failed_executions > 1 ? fmt::format(", {} failed", failed_executions) : "",
                                   redundant_executions > 0 ? fmt::format(", {} redundant", redundant_executions) : "");
-    if (const std::string stop = detail::stop_line(*this); !stop.empty()) out += stop + "\n";
-    if (estimate && stopped == stop_reason::finished)  // options::estimate_only
+    const std::string stop = detail::stop_line(*this);  // a budget or a failure cut the search
+    if (!stop.empty()) out += stop + "\n";
+    if (estimate && (stop.empty() || estimate->probes > 0))  // options::estimate_only
         out += "estimate: " +
                detail::estimate_line(*estimate, seconds > 0 ? static_cast<double>(executions) / seconds : 0) + "\n";
     for (const auto& [name, values] : outcomes) {
