@@ -85,7 +85,9 @@ struct size_estimate {
     // when the estimator's spread is not heavy-tailed). From a search's progress (dfs
     // or dpor cut short, dpor's estimate_only): low is the executions run plus the
     // alternatives known to be left (a sure lower bound for dfs), high is 0 (none
-    // known); when the search ended within the budget, low = high = executions.
+    // known), or for dpor's estimate_only dfs's count from probes (dpor runs at most
+    // one execution per trace); when the search ended within the budget, low = high =
+    // executions.
     double low = 0, high = 0;
     std::uint64_t probes = 0;  // random paths averaged; 0 for an estimate from a search's progress
 };
