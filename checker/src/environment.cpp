@@ -78,7 +78,7 @@ void apply_environment(options& opts) {
         opts.max_time = *d;
     }
     if (auto v = variable("LOCKSTEP_ESTIMATE")) {
-        if (*v != "0" && *v != "1") malformed("LOCKSTEP_ESTIMATE", *v, "is not 0 or 1 (1: estimate the space's size with probes, no search)");
+        if (*v != "0" && *v != "1") malformed("LOCKSTEP_ESTIMATE", *v, "is not 0 or 1 (1: estimate the size of the space, no search)");
         opts.estimate_only = *v == "1";
     }
     if (auto v = variable("LOCKSTEP_PREEMPTION_BOUND"))

@@ -42,8 +42,9 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
   --max-executions N          stop each model after N executions
   --max-time DURATION         stop each model after DURATION (30s, 5m, 1h, 1h30m, 500ms); a line
                               says how much of the space the search covered
-  --estimate                  no search: estimate each model's executions from random probes
-                              (--max-executions of them, default 1000) and the time they take
+  --estimate                  no search: estimate each model's executions and the time they take,
+                              dfs from random probes, dpor from its first executions
+                              (--max-executions of them, default 1000)
   --max-steps N               livelock bound per execution
   --step-time-limit MS        a model thread running this long without a lockstep operation is
                               a hang (default 10000; 0 = never)
