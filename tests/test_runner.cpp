@@ -142,27 +142,27 @@ TEST_CASE("--list-names lists each model with its expected verdict, for lockstep
 
 TEST_CASE("a progress line gives executions, rate, elapsed and, with a budget, the time left") {
     using lockstep::detail::progress_meter;
-    CHECK(progress_meter::line("s02", 250, 1000, 5.0) ==
+    CHECK(progress_meter::line("s02", {.executions = 250, .budget = 1000, .seconds = 5.0}) ==
           "s02: 250 executions (25% of 1000), 50/s, 5.0 s elapsed, about 15 s left");
-    CHECK(progress_meter::line("s02", 250, 0, 125.0) == "s02: 250 executions, 2/s, 2 min 05 s elapsed");
+    CHECK(progress_meter::line("s02", {.executions = 250, .seconds = 125.0}) == "s02: 250 executions, 2/s, 2 min 05 s elapsed");
 
     // In a log: nothing before the first interval, then a whole line per interval.
     std::ostringstream log;
     progress_meter meter(log, false, std::chrono::seconds(10));
     const auto t0 = progress_meter::clock::time_point{};
     meter.start("m", t0);
-    meter.update(1, 0, t0 + std::chrono::seconds(9));
+    meter.update({.executions = 1}, t0 + std::chrono::seconds(9));
     CHECK(log.str().empty());
-    meter.update(2, 0, t0 + std::chrono::seconds(10));
-    meter.update(3, 0, t0 + std::chrono::seconds(15));
-    meter.update(4, 0, t0 + std::chrono::seconds(20));
+    meter.update({.executions = 2}, t0 + std::chrono::seconds(10));
+    meter.update({.executions = 3}, t0 + std::chrono::seconds(15));
+    meter.update({.executions = 4}, t0 + std::chrono::seconds(20));
     CHECK(log.str() == "m: 2 executions, 0/s, 10 s elapsed\nm: 4 executions, 0/s, 20 s elapsed\n");
 
     // On a terminal: the line is redrawn in place and cleared when the model is done.
     std::ostringstream tty;
     progress_meter redraw(tty, true, std::chrono::seconds(1));
     redraw.start("m", t0);
-    redraw.update(10, 20, t0 + std::chrono::seconds(1));
+    redraw.update({.executions = 10, .budget = 20}, t0 + std::chrono::seconds(1));
     redraw.finish();
     CHECK(tty.str() == "\rm: 10 executions (50% of 20), 10/s, 1.0 s elapsed, about 1.0 s left\x1b[K\r\x1b[K");
 }
@@ -198,11 +198,11 @@ TEST_CASE("options.progress counts every execution, with the budget when one is 
         bool increasing = true;
     };
     auto watch = [](seen& s) {
-        return [&s](std::uint64_t n, std::uint64_t budget) {
-            s.increasing = s.increasing && n > s.last;
+        return [&s](const lockstep::progress_report& p) {
+            s.increasing = s.increasing && p.executions > s.last;
             ++s.calls;
-            s.last = n;
-            s.budget = budget;
+            s.last = p.executions;
+            s.budget = p.budget;
         };
     };
     const auto body = find("s02_with_lock").body;

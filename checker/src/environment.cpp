@@ -13,6 +13,7 @@
 
 #include <lockstep/token_error.hpp>
 
+#include "budget.hpp"
 #include "source_paths.hpp"
 
 namespace lockstep::detail {
@@ -83,14 +84,18 @@ void apply_environment(options& opts) {
     if (auto v = variable("LOCKSTEP_SEED")) opts.seed = number<std::uint64_t>("LOCKSTEP_SEED", *v);
     if (auto v = variable("LOCKSTEP_MAX_EXECUTIONS"))
         opts.max_executions = number<std::uint64_t>("LOCKSTEP_MAX_EXECUTIONS", *v);
+    if (auto v = variable("LOCKSTEP_MAX_TIME")) {
+        const auto d = parse_duration(*v);
+        if (!d) malformed("LOCKSTEP_MAX_TIME", *v, "is not a duration: expected a number and a unit, e.g. 30s, 5m, 1h, 1h30m, 500ms (0 = no limit)");
+        opts.max_time = *d;
+    }
+    if (auto v = variable("LOCKSTEP_ESTIMATE")) opts.estimate_only = switch_named("LOCKSTEP_ESTIMATE", *v);
     if (auto v = variable("LOCKSTEP_PREEMPTION_BOUND"))
         opts.preemption_bound = number<std::uint64_t>("LOCKSTEP_PREEMPTION_BOUND", *v);
     if (auto v = variable("LOCKSTEP_WORKERS")) opts.workers = number<unsigned>("LOCKSTEP_WORKERS", *v);
     if (auto v = variable("LOCKSTEP_MEMORY_MODEL"))
         opts.memory_model = memory_model_named("LOCKSTEP_MEMORY_MODEL", *v);
     if (auto v = variable("LOCKSTEP_TASK_ORDER")) opts.task_order = task_order_named("LOCKSTEP_TASK_ORDER", *v);
-}
-
     if (auto v = variable("LOCKSTEP_SPIN_REDUCTION"))
         opts.spin_reduction = switch_named("LOCKSTEP_SPIN_REDUCTION", *v);
     if (auto v = variable("LOCKSTEP_FAILURE_DIR")) opts.failure_dir = std::string(*v);

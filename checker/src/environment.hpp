@@ -12,6 +12,8 @@ namespace lockstep::detail {
 //   LOCKSTEP_STRATEGY          dfs | dpor | random | pct
 //   LOCKSTEP_SEED              unsigned 64-bit decimal
 //   LOCKSTEP_MAX_EXECUTIONS    unsigned 64-bit decimal (0 = no limit)
+//   LOCKSTEP_MAX_TIME          a duration: 30s, 5m, 1h, 1h30m, 500ms (0 = no limit)
+//   LOCKSTEP_ESTIMATE          0 | 1 (1: options::estimate_only)
 //   LOCKSTEP_PREEMPTION_BOUND  unsigned 64-bit decimal
 //   LOCKSTEP_WORKERS           unsigned decimal (0 = one per core)
 //   LOCKSTEP_MEMORY_MODEL      rc11 | sc

@@ -1,12 +1,14 @@
 // Drives executions under a strategy: stops at the first failure or when the
 // budget ends, replays every failure once to prove it reproduces, and collects
 // statistics and outcomes.
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
 
 #include <lockstep/explore.hpp>
 
+#include "budget.hpp"
 #include "environment.hpp"
 #include "execution.hpp"
 #include "failures.hpp"
@@ -49,14 +51,21 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
     result r;
     leak_bound leaks(!opts.stop_on_failure);
     bool unreplayed_hang = false;  // an execution's end is unexplored: no proof
-    std::uint64_t budget = opts.max_executions;
-    if (budget == 0 && (opts.strategy == strategy::random || opts.strategy == strategy::pct)) budget = 10'000;
-    while (budget == 0 || r.executions < budget) {
+    const budget limits(opts, start);
+    for (;;) {
+        if (auto spent = limits.spent(r.executions)) {
+            r.stopped = *spent;
+            break;
+        }
         if (!strategy.next_execution()) break;
         leaks.before_execution();
         ex.run(model, strategy);
         ++r.executions;
-        if (opts.progress) opts.progress(r.executions, budget);
+        if (opts.progress) {
+            const auto estimate = strategy.estimate(r.executions);
+            opts.progress({r.executions, limits.executions(), estimate ? estimate->executions : 0, limits.elapsed(),
+                           limits.max_seconds()});
+        }
         r.steps += ex.events().size();
         if (ex.redundant()) ++r.redundant_executions;
         for (const auto& [name, value] : ex.observed()) ++r.outcomes[name][value];
@@ -78,6 +87,7 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
                                  opts.name.empty() ? "model" : opts.name, f.message);
             ++r.failed_executions;
             r.failure = std::move(f);
+            r.stopped = stop_reason::failure;
             break;
         }
         if (!ex.failure()) continue;
@@ -101,8 +111,12 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
         ++r.failed_executions;
         leaks.after_failure();
         if (auto leaked = leaks.exceeded()) r.warnings.push_back(*leaked);
-        if (opts.stop_on_failure || leaks.exceeded()) break;
+        if (opts.stop_on_failure || leaks.exceeded()) {
+            r.stopped = stop_reason::failure;
+            break;
+        }
     }
+    if (r.stopped != stop_reason::finished || opts.estimate_only) r.estimate = strategy.estimate(r.executions);
     r.contention = ex.contention();
     if (!inversion && !r.failure && !lock_orders.cycle().empty() && !strategy.problem())
         inversion = joined_inversion(model, ex, lock_orders.cycle_token(), opts);
@@ -121,16 +135,23 @@ result run(const std::function<void()>& model, const options& opts, strategy_bas
 result run_iterative(const std::function<void()>& model, const options& opts) {
     result total;
     std::optional<failure> inversion;
+    const budget limits(opts);
     for (std::uint64_t bound = 0;; ++bound) {
         options round = opts;
-        if (opts.max_executions != 0) {
-            if (total.executions >= opts.max_executions) break;
-            round.max_executions = opts.max_executions - total.executions;
+        if (auto spent = limits.spent(total.executions)) {
+            total.stopped = *spent;
+            break;
         }
+        if (opts.max_executions != 0) round.max_executions = opts.max_executions - total.executions;
+        if (opts.max_time.count() > 0)
+            round.max_time = std::max(std::chrono::milliseconds(1),  // (0 would be no limit)
+                                      opts.max_time - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                          std::chrono::duration<double>(limits.elapsed())));
         round.strategy = strategy::dfs;
-        if (opts.progress)  // counted over all rounds
-            round.progress = [&](std::uint64_t n, std::uint64_t) {
-                opts.progress(total.executions + n, opts.max_executions);
+        if (opts.progress)  // counted over all rounds; a round's estimate is of that round alone
+            round.progress = [&](const progress_report& p) {
+                opts.progress({total.executions + p.executions, opts.max_executions, 0, limits.elapsed(),
+                               limits.max_seconds()});
             };
         auto bounded = make_dfs(bound);
         result r = run(model, round, *bounded, opts.max_steps, true);
@@ -148,6 +169,7 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
         for (std::string& w : r.warnings) total.warnings.push_back(std::move(w));
         for (const auto& [lock, n] : r.contention) total.contention[lock] += n;
         total.complete = r.complete;
+        total.stopped = r.stopped;
         if (r.complete || bound >= opts.preemption_bound) break;
         if (total.failure && (opts.stop_on_failure || total.failure->kind == failure_kind::nondeterminism)) break;
         if (round.max_executions != 0 && r.executions >= round.max_executions) break;
@@ -159,6 +181,35 @@ result run_iterative(const std::function<void()>& model, const options& opts) {
     return total;
 }
 
+// options::estimate_only. dfs (and random, pct: the space they sample is dfs's):
+// random probes of dfs's tree, with its preemption bound. dpor: the first
+// max_executions of dpor's own search, estimated from the share of its tree
+// they covered (random paths through dpor's tree cannot be drawn: its
+// branching is only known once the subtrees before have been explored; walks
+// with sleep sets were tried and were mostly blocked, with estimates off by up
+// to 60x). Every execution runs, failures or not: a failure found is still
+// reported, with its token.
+result estimate(const std::function<void()>& model, options opts) {
+    if (opts.max_executions == 0) opts.max_executions = 1'000;
+    opts.stop_on_failure = false;
+    const bool dpor = opts.strategy == strategy::dpor;
+    auto strategy = dpor ? make_dpor(~std::uint64_t{0}) : make_probe(opts.seed, opts.preemption_bound);
+    result r = run(model, opts, *strategy, opts.max_steps, true);
+    if (r.stopped == stop_reason::finished && dpor) {  // the whole space fit in the budget: its size is known
+        const auto n = static_cast<double>(r.executions);
+        r.estimate = size_estimate{.executions = n, .low = n, .high = n};
+    } else if (dpor && r.estimate) {
+        // Early in a large space the share leans low (races not yet reversed hide whole
+        // branches); dfs's count, from probes, bounds dpor's (one execution per trace) from above.
+        options probing = opts;
+        probing.strategy = strategy::dfs;
+        result dfs = run(model, probing, *make_probe(opts.seed, ~std::uint64_t{0}), opts.max_steps, false);
+        if (dfs.estimate) r.estimate->high = std::max(dfs.estimate->executions, r.estimate->executions);
+    }
+    if (r.stopped == stop_reason::max_executions) r.stopped = stop_reason::finished;  // all it was asked for ran
+    return r;
+}
+
 } // namespace
 
 result explore(std::function<void()> model, options opts, std::string_view project_root) {
@@ -167,6 +218,7 @@ result explore(std::function<void()> model, options opts, std::string_view proje
     if (opts.source_root.empty()) opts.source_root = project_root;
     apply_environment(opts);  // LOCKSTEP_* variables win over the code: CI's knobs
     check_options(opts, false);
+    if (opts.estimate_only && opts.strategy != strategy::replay) return estimate(model, opts);
     if (opts.iterative_preemption_bound && (opts.strategy == strategy::dfs || opts.strategy == strategy::dpor))
         return run_iterative(model, opts);
     switch (opts.strategy) {
@@ -195,6 +247,8 @@ result replay(std::function<void()> model, std::string_view token, options opts,
     opts.spin_reduction = (flags & token_spin_reduction) != 0;
     opts.strategy = strategy::replay;
     opts.max_executions = 0;  // one per part of the token
+    opts.max_time = {};
+    opts.estimate_only = false;
     opts.stop_on_failure = false;  // every part runs, so every part is checked
     result r = run(model, opts, *strategy, max_steps, false, recorded);
     if (auto problem = strategy->problem()) throw token_error(*problem);

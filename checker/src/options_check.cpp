@@ -61,6 +61,8 @@ void check_options(const options& opts, bool replaying) {
     if (opts.step_time_limit.count() < 0)
         reject("step_time_limit", fmt::format("= {} ms is negative (zero turns the watchdog off)",
                                               opts.step_time_limit.count()));
+    if (opts.max_time.count() < 0)
+        reject("max_time", fmt::format("= {} ms is negative (zero is no limit)", opts.max_time.count()));
     if (opts.workers > max_workers)
         reject("workers", fmt::format("= {} is more OS threads than lockstep runs at once (at most {}; 0 = one per "
                                       "core)",

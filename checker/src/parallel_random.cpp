@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "budget.hpp"
 #include "execution.hpp"
 #include "failures.hpp"
 #include "lock_order_history.hpp"
@@ -50,8 +51,10 @@ void keep_lowest(std::optional<indexed_failure>& kept, std::optional<indexed_fai
 
 class search {
 public:
-    search(const std::function<void()>& model, const options& opts, std::uint64_t budget, unsigned workers)
-        : model_(model), opts_(opts), budget_(budget), workers_(workers) {}
+    search(const std::function<void()>& model, const options& opts, const detail::budget& limits, unsigned workers)
+        : model_(model), opts_(opts), budget_(limits), workers_(workers) {}
+
+    bool timed_out() const { return timed_out_.load(); }
 
     void work(unsigned w, worker_share& out) noexcept {
         try {
@@ -63,13 +66,18 @@ public:
             const watchdog dog(ex, opts_.step_time_limit);
             auto strategy = make_random(opts_.seed, w, workers_);
             lock_order_history seen;  // this worker's: only its first sightings are sent on
-            for (std::uint64_t i = w; i < budget_ && i <= stop_at_.load(std::memory_order_relaxed); i += workers_) {
+            for (std::uint64_t i = w; i < budget_.executions() && i <= stop_at_.load(std::memory_order_relaxed);
+                 i += workers_) {
+                if (budget_.spent(0)) {  // max_time: every worker sees it within one execution
+                    timed_out_.store(true, std::memory_order_relaxed);
+                    break;
+                }
                 strategy->next_execution();
                 ex.run(model_, *strategy);
                 ++out.r.executions;
                 if (opts_.progress) {  // all workers count; one reports, so the callback never runs twice at once
                     const std::uint64_t done = done_.fetch_add(1, std::memory_order_relaxed) + 1;
-                    if (w == 0) opts_.progress(done, budget_);
+                    if (w == 0) opts_.progress({done, budget_.executions(), 0, budget_.elapsed(), budget_.max_seconds()});
                 }
                 out.r.steps += ex.events().size();
                 for (const auto& [name, value] : ex.observed()) ++out.r.outcomes[name][value];
@@ -120,8 +128,9 @@ public:
 private:
     const std::function<void()>& model_;
     const options& opts_;
-    std::uint64_t budget_;
+    const detail::budget& budget_;
     unsigned workers_;
+    std::atomic<bool> timed_out_{false};
     std::atomic<std::uint64_t> stop_at_{std::numeric_limits<std::uint64_t>::max()};
     std::atomic<std::uint64_t> done_{0};  // executions run by all workers, for opts.progress
 };
@@ -131,12 +140,13 @@ private:
 result explore_random_in_parallel(const std::function<void()>& model, const options& opts) {
     const source_root_scope paths(opts.source_root);
     const auto start = std::chrono::steady_clock::now();
-    const std::uint64_t budget = opts.max_executions == 0 ? 10'000 : opts.max_executions;
+    const detail::budget limits(opts, start);
+    const std::uint64_t budget = limits.executions();
     unsigned workers = opts.workers == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opts.workers;
     workers = static_cast<unsigned>(std::min<std::uint64_t>(workers, budget));
 
     const signal_handlers handler;
-    search s(model, opts, budget, workers);
+    search s(model, opts, limits, workers);
     std::vector<worker_share> shares(workers);
     {
         std::vector<std::jthread> threads;
@@ -159,6 +169,9 @@ result explore_random_in_parallel(const std::function<void()>& model, const opti
         keep_lowest(inverted, share.inversion);
         for (edge_batch& b : share.batches) batches.push_back(std::move(b));
     }
+    if (s.timed_out()) r.stopped = stop_reason::max_time;
+    else if (failed && opts.stop_on_failure) r.stopped = stop_reason::failure;
+    else if (r.executions >= budget) r.stopped = stop_reason::max_executions;
     if (failed) {
         if (auto problem = write_failure_file(failed->f, opts)) r.warnings.push_back(std::move(*problem));
         r.failure = std::move(failed->f);

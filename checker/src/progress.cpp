@@ -1,9 +1,12 @@
 #include "progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <ostream>
 
 #include <fmt/format.h>
+
+#include "estimate.hpp"
 
 namespace lockstep::detail {
 
@@ -18,10 +21,10 @@ void progress_meter::start(std::string_view model, clock::time_point now) {
     drawn_ = false;
 }
 
-void progress_meter::update(std::uint64_t executions, std::uint64_t budget, clock::time_point now) {
+void progress_meter::update(progress_report report, clock::time_point now) {
     if (now < next_) return;
-    const double elapsed = std::chrono::duration<double>(now - started_).count();
-    const std::string text = line(model_, executions, budget, elapsed);
+    report.seconds = std::chrono::duration<double>(now - started_).count();
+    const std::string text = line(model_, report);
     // A terminal's line is redrawn ("\r", then erase to its end); a log gets whole lines.
     if (tty_) out_ << '\r' << text << "\x1b[K" << std::flush;
     else out_ << text << '\n' << std::flush;
@@ -34,17 +37,27 @@ void progress_meter::finish() {
     drawn_ = false;
 }
 
-std::string progress_meter::line(std::string_view model, std::uint64_t executions, std::uint64_t budget,
-                                 double elapsed) {
-    const double rate = elapsed > 0 ? static_cast<double>(executions) / elapsed : 0;
-    std::string text = fmt::format("{}: {} executions", model, executions);
-    if (budget != 0)
-        text += fmt::format(" ({:.0f}% of {})", 100.0 * static_cast<double>(executions) / static_cast<double>(budget),
-                            budget);
+std::string progress_meter::line(std::string_view model, const progress_report& p) {
+    const double elapsed = p.seconds, done = static_cast<double>(p.executions);
+    const double rate = elapsed > 0 ? done / elapsed : 0;
+    std::string text = fmt::format("{}: {} executions", model, p.executions);
+    // The executions the run will take, when known: the budget, or an exhaustive
+    // search's estimated size when that is smaller.
+    double total = static_cast<double>(p.budget);
+    const bool estimated = p.estimate > 0 && (total == 0 || p.estimate < total);
+    if (p.budget != 0 && estimated)
+        text += fmt::format(" ({:.0f}% of {}; an estimated {} in all)", 100.0 * done / total, p.budget,
+                            grouped(p.estimate));
+    else if (p.budget != 0)
+        text += fmt::format(" ({:.0f}% of {})", 100.0 * done / total, p.budget);
+    else if (estimated)
+        text += fmt::format(" (about {:.0f}% of an estimated {})", 100.0 * done / p.estimate, grouped(p.estimate));
+    if (estimated) total = p.estimate;
     text += fmt::format(", {:.0f}/s, {} elapsed", rate, format_duration(elapsed));
-    // The estimate needs a budget: an exhaustive search's size is unknown until it ends.
-    if (budget != 0 && rate > 0 && executions <= budget)
-        text += fmt::format(", about {} left", format_duration(static_cast<double>(budget - executions) / rate));
+    double left = rate > 0 && total >= done ? (total - done) / rate : -1;
+    const bool by_time = p.max_seconds > 0 && (left < 0 || p.max_seconds - elapsed < left);
+    if (by_time) left = std::max(0.0, p.max_seconds - elapsed);
+    if (left >= 0) text += fmt::format(", about {} left{}", format_duration(left), by_time ? " (max_time)" : "");
     return text;
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "estimate.hpp"
+
 namespace lockstep {
 
 std::string_view to_string(failure_kind kind) {
@@ -23,6 +25,16 @@ std::string_view to_string(failure_kind kind) {
     case failure_kind::blocks_event_loop: return "blocks_event_loop";
     }
     return "failure";
+}
+
+std::string_view to_string(stop_reason reason) {
+    switch (reason) {
+    case stop_reason::finished: return "finished";
+    case stop_reason::failure: return "failure";
+    case stop_reason::max_executions: return "max_executions";
+    case stop_reason::max_time: return "max_time";
+    }
+    return "unknown";
 }
 
 namespace {
@@ -46,6 +58,11 @@ std::string result::describe() const {
                                   complete ? ", complete" : "",
                                   failed_executions > 1 ? fmt::format(", {} failed", failed_executions) : "",
                                   redundant_executions > 0 ? fmt::format(", {} redundant", redundant_executions) : "");
+    const std::string stop = detail::stop_line(*this);  // a budget or a failure cut the search
+    if (!stop.empty()) out += stop + "\n";
+    if (estimate && (stop.empty() || estimate->probes > 0))  // options::estimate_only
+        out += "estimate: " +
+               detail::estimate_line(*estimate, seconds > 0 ? static_cast<double>(executions) / seconds : 0) + "\n";
     for (const auto& [name, values] : outcomes) {
         out += fmt::format("outcome {}:", name);
         for (const auto& [value, count] : values) out += fmt::format(" {} (x{})", value, count);

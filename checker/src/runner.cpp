@@ -18,6 +18,8 @@
 #include <lockstep/export.hpp>
 #include <lockstep/model.hpp>
 
+#include "budget.hpp"
+#include "estimate.hpp"
 #include "junit.hpp"
 #include "lock_order_history.hpp"
 #include "progress.hpp"
@@ -38,6 +40,11 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
   --seed N                    seed for random and pct (default 0)
   --pct-depth N               pct: the bug depth searched for (default 3)
   --max-executions N          stop each model after N executions
+  --max-time DURATION         stop each model after DURATION (30s, 5m, 1h, 1h30m, 500ms); a line
+                              says how much of the space the search covered
+  --estimate                  no search: estimate each model's executions and the time they take,
+                              dfs from random probes, dpor from its first executions
+                              (--max-executions of them, default 1000)
   --max-steps N               livelock bound per execution
   --step-time-limit MS        a model thread running this long without a lockstep operation is
                               a hang (default 10000; 0 = never)
@@ -63,10 +70,9 @@ constexpr std::string_view usage = R"( [options] [model or scenario ...]
                               swimlanes (one column per thread); failures found by a run are
                               written in all three to the failures directory
 Environment (wins over the options above and the models' own settings):
-  LOCKSTEP_STRATEGY, LOCKSTEP_SEED, LOCKSTEP_MAX_EXECUTIONS, LOCKSTEP_PREEMPTION_BOUND,
-  LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc), LOCKSTEP_TASK_ORDER (any|fifo),
-  LOCKSTEP_SPIN_REDUCTION (0|1),
-  LOCKSTEP_FAILURE_DIR
+  LOCKSTEP_STRATEGY, LOCKSTEP_SEED, LOCKSTEP_MAX_EXECUTIONS, LOCKSTEP_MAX_TIME, LOCKSTEP_ESTIMATE,
+  LOCKSTEP_PREEMPTION_BOUND, LOCKSTEP_WORKERS, LOCKSTEP_MEMORY_MODEL (rc11|sc),
+  LOCKSTEP_TASK_ORDER (any|fifo), LOCKSTEP_SPIN_REDUCTION (0|1), LOCKSTEP_FAILURE_DIR
 )";
 
 // argv[0]'s basename: usage text and replay lines name the binary that runs.
@@ -228,6 +234,8 @@ result run_model(const model& m, const options& overrides, bool strategy_given, 
     if (strategy_given) o.strategy = overrides.strategy;
     o.seed = overrides.seed;
     if (overrides.max_executions) o.max_executions = overrides.max_executions;
+    if (overrides.max_time.count() > 0) o.max_time = overrides.max_time;
+    if (overrides.estimate_only) o.estimate_only = true;
     if (overrides.max_steps != options{}.max_steps) o.max_steps = overrides.max_steps;
     if (overrides.preemption_bound != options{}.preemption_bound) o.preemption_bound = overrides.preemption_bound;
     if (overrides.iterative_preemption_bound) o.iterative_preemption_bound = true;
@@ -323,6 +331,16 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
             if (!number(overrides.seed)) return 2;
         } else if (arg == "--max-executions") {
             if (!number(overrides.max_executions)) return 2;
+        } else if (arg == "--max-time") {
+            const auto v = value();
+            const auto d = v ? detail::parse_duration(*v) : std::nullopt;
+            if (!d) {
+                err << fmt::format("{}: --max-time needs a duration such as 30s, 5m, 1h or 1h30m\n", program);
+                return 2;
+            }
+            overrides.max_time = *d;
+        } else if (arg == "--estimate") {
+            overrides.estimate_only = true;
         } else if (arg == "--max-steps") {
             if (!number(overrides.max_steps)) return 2;
         } else if (arg == "--preemption-bound") {
@@ -424,7 +442,7 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
     std::vector<detail::junit_case> cases;
     std::size_t mismatches = 0;
     detail::progress_meter meter(err, terminal, std::chrono::duration<double>(progress_every));
-    if (progress) overrides.progress = [&](std::uint64_t n, std::uint64_t budget) { meter.update(n, budget); };
+    if (progress) overrides.progress = [&](const progress_report& p) { meter.update(p); };
     for (const model* m : selected) {
         result r;
         meter.start(m->name);
@@ -460,6 +478,14 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         }
     }
 
+    const char* estimating = std::getenv("LOCKSTEP_ESTIMATE");
+    if (overrides.estimate_only || (estimating != nullptr && std::string_view(estimating) == "1")) {  // no verdicts
+        for (const row& x : rows)
+            if (x.r.estimate)
+                out << fmt::format("{}: {}\n", x.m->name,
+                                   detail::estimate_line(*x.r.estimate, x.r.seconds > 0 ? x.r.executions / x.r.seconds : 0));
+        return rows.size() == selected.size() ? 0 : 1;
+    }
     if (readme) {
         out << readme_table(rows);
         return mismatches == 0 ? 0 : 1;
@@ -495,6 +521,9 @@ int run_models(std::span<const model> models, int argc, const char* const* argv,
         if (std::exchange(first_failure, false)) out << "\n";
         out << fmt::format("replay {}: {} --replay {} {}\n", x.m->name, program, x.m->name, x.r.failure->token);
     }
+    for (const row& x : rows)  // a budget cut the search: how far it got
+        if (x.r.stopped == stop_reason::max_time || (x.r.stopped == stop_reason::max_executions && x.r.estimate))
+            out << fmt::format("{}: {}\n", x.m->name, detail::stop_line(x.r));
     for (const row& x : rows)
         if (!x.v.as_expected) out << fmt::format("\n{}: {}\n", x.m->name, x.v.problem);
     if (details)

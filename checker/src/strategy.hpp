@@ -87,6 +87,9 @@ public:
     virtual void ended(const execution_end&) {}
     // True when an exhaustive strategy has covered the whole space.
     virtual bool complete() const { return false; }
+    // How many executions the whole search takes, estimated after `executions` of
+    // them (estimate.hpp); nothing when the strategy cannot tell.
+    virtual std::optional<size_estimate> estimate(std::uint64_t /*executions*/) const { return std::nullopt; }
     // Set when the strategy saw the model behave differently under the same
     // prefix (dfs), or the token did not fit it (replay).
     virtual std::optional<std::string> problem() const { return std::nullopt; }
@@ -96,6 +99,8 @@ std::unique_ptr<strategy_base> make_dfs(std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_dpor(std::uint64_t preemption_bound);
 // Runs executions first, first + stride, first + 2 stride, ... of the seed's sequence.
 std::unique_ptr<strategy_base> make_random(std::uint64_t seed, std::uint64_t first = 0, std::uint64_t stride = 1);
+// options::estimate_only for dfs: random paths through dfs's tree, averaged by Knuth's estimator.
+std::unique_ptr<strategy_base> make_probe(std::uint64_t seed, std::uint64_t preemption_bound);
 std::unique_ptr<strategy_base> make_pct(std::uint64_t seed, std::uint64_t depth);
 // `flags`: the token's (token.hpp), which the replaying execution must follow.
 std::unique_ptr<strategy_base> make_replay(std::string_view token, std::uint64_t& max_steps,

@@ -45,6 +45,17 @@ enum class lock_order_check {
     off,
 };
 
+// What options::progress is told after each execution.
+struct progress_report {
+    std::uint64_t executions = 0;  // run so far
+    std::uint64_t budget = 0;      // max_executions (random, pct: 10,000 by default); 0 = none
+    // dfs, dpor: the executions the whole search is estimated to take (from the
+    // shape of the tree explored so far; see README "How big is the space?"); 0 = not known.
+    double estimate = 0;
+    double seconds = 0;      // since the exploration started
+    double max_seconds = 0;  // options::max_time, 0 = none
+};
+
 struct options {
     lockstep::strategy strategy = strategy::dpor;
     std::uint64_t seed = 0;
@@ -58,6 +69,14 @@ struct options {
     std::uint64_t pct_depth = 3;
     // 0 = no limit for exhaustive strategies; random search defaults to 10,000.
     std::uint64_t max_executions = 0;
+    // Stop after this long (checked after each execution); zero = no limit. A search
+    // cut by it is not complete; the result says how much of the space it covered.
+    std::chrono::milliseconds max_time{0};
+    // Estimate how many executions the search would take (result.estimate) without
+    // running it: dfs (random, pct: dfs's space) from max_executions random probes
+    // (1,000 by default; Knuth's estimator, the product of the branching along a random
+    // path), dpor from the share of its tree its first max_executions covered.
+    bool estimate_only = false;
     // random: OS threads running executions at once; 0 = one per core. The result
     // is the one a single thread gives (the failure of the lowest execution
     // index), but the model is then called from several threads at once: it must
@@ -111,10 +130,9 @@ struct options {
     // see LOCKSTEP_PROJECT_ROOT below), or else the current directory for the
     // files under it. The environment's LOCKSTEP_SOURCE_ROOT wins over both.
     std::string source_root;
-    // When set, called after each execution with the executions run so far and
-    // the budget (0 when none is known: dfs or dpor without max_executions), for
-    // a progress display; with several workers, from one worker thread.
-    std::function<void(std::uint64_t executions, std::uint64_t budget)> progress;
+    // When set, called after each execution, for a progress display; with several
+    // workers, from one worker thread.
+    std::function<void(const progress_report&)> progress;
 };
 
 } // namespace lockstep

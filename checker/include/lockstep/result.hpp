@@ -68,6 +68,30 @@ struct outcome_order {
 };
 using outcome_counts = std::map<std::string, std::uint64_t, outcome_order>;
 
+// Why an exploration stopped.
+enum class stop_reason {
+    finished,        // the strategy had nothing left (dfs, dpor: the whole space, or its bounded part)
+    failure,         // a failure, with options.stop_on_failure
+    max_executions,  // the execution budget
+    max_time,        // the time budget
+};
+
+std::string_view to_string(stop_reason reason);
+
+// How many executions the whole search takes, estimated.
+struct size_estimate {
+    double executions = 0;  // the estimate
+    // From probes (dfs's options::estimate_only): mean -+ 2 standard errors (about 95%
+    // when the estimator's spread is not heavy-tailed). From a search's progress (dfs
+    // or dpor cut short, dpor's estimate_only): low is the executions run plus the
+    // alternatives known to be left (a sure lower bound for dfs), high is 0 (none
+    // known), or for dpor's estimate_only dfs's count from probes (dpor runs at most
+    // one execution per trace); when the search ended within the budget, low = high =
+    // executions.
+    double low = 0, high = 0;
+    std::uint64_t probes = 0;  // random paths averaged; 0 for an estimate from a search's progress
+};
+
 struct result {
     std::uint64_t executions = 0;  // executions run
     std::uint64_t steps = 0;       // scheduling steps over all executions
@@ -77,6 +101,10 @@ struct result {
     std::uint64_t redundant_executions = 0;
     bool complete = false;         // an exhaustive strategy covered the whole space
     double seconds = 0;
+    stop_reason stopped = stop_reason::finished;
+    // dfs and dpor cut by a budget or a failure: from the search's progress;
+    // options::estimate_only: from probes (dfs) or dpor's first executions. Otherwise empty.
+    std::optional<size_estimate> estimate;
     std::optional<lockstep::failure> failure;  // the first failure found
     // observe(name, value): per name, each distinct value and how many executions saw it
     std::map<std::string, outcome_counts> outcomes;

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "../estimate.hpp"
 #include "../strategy.hpp"
 
 namespace lockstep::detail {
@@ -60,6 +61,13 @@ public:
     std::size_t choose(std::size_t n) override { return decide(n, n); }
     bool complete() const override { return exhausted_ && !problem_ && !cut_; }
     std::optional<std::string> problem() const override { return problem_; }
+    // Between executions: the path of the one that just ended.
+    std::optional<size_estimate> estimate(std::uint64_t executions) const override {
+        tree_progress tree;
+        for (std::size_t i = 0; i < position_ && i < stack_.size(); ++i)
+            tree.level(static_cast<double>(stack_[i].chosen), static_cast<double>(stack_[i].limit));
+        return tree.get(executions);
+    }
 
 private:
     struct decision {

@@ -90,6 +90,7 @@
 
 #include <fmt/format.h>
 
+#include "../estimate.hpp"
 #include "../strategy.hpp"
 
 namespace lockstep::detail {
@@ -234,6 +235,7 @@ struct node {
     std::int64_t before = -1;     // the thread's previous event, or the spawn that started it
     std::int64_t pending_since = 0;  // first position at which this step was the thread's pending one
     bool failed = false;  // the step taken here failed (in some execution)
+    std::uint32_t explored = 0;  // branches from here explored and put to sleep (for estimate())
     // The values of the data choices are those of a wakeup sequence (not enumerated).
     bool forced = false;
     // Logical time when the step was taken, and whether the step could move only because time
@@ -356,6 +358,7 @@ public:
             asleep.any_vals = !n.forced || asleep.vals.empty();
             std::erase_if(n.wut, [&](const wnode& w) { return covers(asleep, w.e); });
             n.sleep.push_back(std::move(asleep));
+            ++n.explored;
             n.failed = false;
             drop_unusable(n);
             if (!n.wut.empty()) {
@@ -469,6 +472,23 @@ public:
     bool needs_details() const override { return true; }
     bool complete() const override { return exhausted_ && !problem_; }
     std::optional<std::string> problem() const override { return problem_; }
+    // Between executions, along the path of the one that just ended: at each node the
+    // branches put to sleep are done, the wakeup tree's first steps are left (the
+    // front is the branch being explored when it came from there); then the values
+    // of its data choices. Races of the last execution are not in the wakeup trees yet.
+    std::optional<size_estimate> estimate(std::uint64_t executions) const override {
+        tree_progress tree;
+        for (const data_choice& d : root_data_) tree.level(d.chosen, d.options);
+        for (std::size_t k = 0; k < position_ && k < nodes_.size(); ++k) {
+            const node& n = nodes_[k];
+            std::size_t left = n.wut.size();
+            if (left > 0 && n.wut.front().e.thread == n.taken) --left;
+            tree.level(n.explored, static_cast<double>(n.explored + 1 + left));
+            if (!n.forced)
+                for (const data_choice& d : n.data) tree.level(d.chosen, d.options);
+        }
+        return tree.get(executions);
+    }
 
 private:
     // Thread t's step from here was explored with every value of its choices.
@@ -553,6 +573,7 @@ private:
         n.before = -1;
         n.pending_since = 0;
         n.failed = n.forced = n.by_time = false;
+        n.explored = 0;
         n.now = 0;
         n.deadline = no_deadline;
         return n;
