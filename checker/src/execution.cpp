@@ -407,21 +407,24 @@ thread_id execution::pick_next() {
     const bool gave_up = self.made_no_progress;
     const bool fair = fairness_.active() || gave_up;
     choices_.clear();
+    // This loop runs at every step, for every thread: members it reads are copied
+    // to locals first (the push_backs would otherwise make the compiler reload them).
     const auto n = static_cast<thread_id>(thread_count_);
+    const thread_id from = current_;
+    const bool details = details_, spin = spin_reduction_;
     for (;;) {
-        // Round-robin from the current thread. (This loop runs at every step, for
-        // every thread: kept small enough to stay inline.)
-        for (thread_id i = 0; i < n; ++i) {
-            const thread_id t = i < n - current_ ? current_ + i : i - (n - current_);
+        // Round-robin from the current thread.
+        thread_id t = from;
+        for (thread_id i = 0; i < n; ++i, t = t + 1 == n ? 0 : t + 1) {
             const thread_state& th = *threads_[t];
             if (!th.started || th.finished) continue;
-            if (th.awaiting && !spin_changed(t)) [[unlikely]] continue;
+            if (spin && th.awaiting && !spin_changed(t)) [[unlikely]] continue;
             bool by_time = false;
             if (!th.ready.ready()) {
                 if (!th.timed_out) continue;
                 by_time = th.offered.deadline != no_deadline;  // as offer(t)
             }
-            if (!details_) {
+            if (!details) {
                 choices_.push_back({t, &th.pending});
                 continue;
             }
@@ -499,7 +502,7 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
     self.ready = ready;
     self.deadline = deadline;
     self.timed_out = deadline <= now_;
-    describe_pending(current_);
+    if (details_) describe_pending(current_);  // otherwise `offered` stays {thread, &pending}, all it needs
     if (counts_contention(op.kind) && !ready.ready()) ++objects_[op.object].contended;
     if (self.priming) {
         self.priming = false;
@@ -544,9 +547,9 @@ std::string blocking_message(const execution& ex, const loop_host& loop, const o
 }
 } // namespace
 
-void execution::check_turn(const operation& op, wait_condition ready, std::int64_t deadline) {
+void execution::check_turn_on_loop(const operation& op, wait_condition ready, std::int64_t deadline) {
     const loop_host* loop = threads_[current_]->loop;
-    if (loop == nullptr || !loop->in_turn() || deadline <= now_ || ready.ready()) return;
+    if (!loop->in_turn() || deadline <= now_ || ready.ready()) return;
     fail(failure_kind::blocks_event_loop, blocking_message(*this, *loop, op), op.location);
 }
 
@@ -575,7 +578,6 @@ void execution::describe_pending(thread_id t) {
     const operation& op = th.pending;
     choice& c = th.offered;
     c = {t, &th.pending};
-    if (!details_) return;
     if (op.object != no_object && op.object < object_count_) {
         c.target = objects_[op.object].kind;
         if (op.kind == op_kind::spawn) c.spawns = objects_[op.object].thread;

@@ -172,7 +172,9 @@ public:
     loop_host* hosted_loop() const { return threads_[current_]->loop; }
     void relabel_step(op_kind kind, object_id object, std::source_location where);
     // A task's turn may not block its loop's thread: fails when `op` would.
-    void check_turn(const operation& op, wait_condition ready, std::int64_t deadline);
+    void check_turn(const operation& op, wait_condition ready, std::int64_t deadline) {
+        if (threads_[current_]->loop != nullptr) check_turn_on_loop(op, ready, deadline);  // inline: every step
+    }
     void set_detect_races(bool on) { detect_races_ = on; }
     void set_memory_model(lockstep::memory_model mode) { memory_mode_ = mode; }
     void set_task_order(lockstep::task_order order) { task_order_ = order; }
@@ -245,6 +247,7 @@ private:
     [[noreturn]] void exit_thread();
     thread_id new_thread(std::string_view name, std::source_location created);
     void schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline);
+    void check_turn_on_loop(const operation& op, wait_condition ready, std::int64_t deadline);
     bool advance_time();
     thread_id pick_next();
     [[noreturn]] void no_thread_can_move();
