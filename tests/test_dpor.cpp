@@ -334,6 +334,24 @@ TEST_CASE("dpor: a model that behaves differently under the same schedule is rep
     CHECK_FALSE(r.complete);
 }
 
+// The same threads offered, one of them about to touch another object: only
+// the fingerprint of what each would do tells the runs apart.
+TEST_CASE("dpor: a re-run whose step would touch another object is reported") {
+    int runs = 0;
+    auto model = [&runs] {
+        lockstep::atomic<int> x(0, "x"), y(0, "y");
+        const bool other = ++runs >= 2;
+        lockstep::thread a([&] { (other ? y : x).store(1); });
+        lockstep::thread b([&] { (void)x.load(); });
+        a.join();
+        b.join();
+    };
+    const lockstep::result r = lockstep::explore(model, dpor_options());
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == lockstep::failure_kind::nondeterminism);
+    CHECK(r.failure->message.find("offered other threads or operations") != std::string::npos);
+}
+
 TEST_CASE("dpor: threads started by threads, and condition variables, agree with dfs") {
     auto model = [] {
         lockstep::atomic<int> x(0, "x");

@@ -218,12 +218,11 @@ struct data_choice {
 
 // A state of the current path and the step taken from it.
 struct node {
-    struct offer {
-        thread_id thread;
-        op_kind kind;
-        object_id object;
-    };
-    std::vector<offer> enabled;  // the choices offered here, in order: threads and what they would do
+    // The threads offered here, in order, and a fingerprint of what each would do
+    // (only compared on a re-run): with thousands of threads, a node's share of
+    // memory is mostly this list, so it holds no more than it must.
+    std::vector<thread_id> enabled;
+    std::uint64_t offers = 0;
     std::vector<event> sleep;        // threads whose exploration from here is redundant
     std::vector<wnode> wut;          // wakeup tree: what is left to explore from here
     thread_id taken = no_thread;
@@ -251,8 +250,18 @@ struct thread_info {
     std::uint32_t count = 0;
 };
 
-bool is_enabled(const node& n, thread_id t) {
-    return std::any_of(n.enabled.begin(), n.enabled.end(), [t](const node::offer& o) { return o.thread == t; });
+bool is_enabled(const node& n, thread_id t) { return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end(); }
+
+// What the offered threads would do, by position (the threads themselves are
+// compared one by one). Each term is independent of the others, so the sum runs at
+// the speed of the loads, not of a chain of multiplications.
+std::uint64_t fingerprint(std::span<const choice> choices) {
+    std::uint64_t h = 0;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        const std::uint64_t what = choices[i].pending->object << 8 | static_cast<std::uint64_t>(choices[i].pending->kind);
+        h += ((what + 1) ^ (i * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+    }
+    return h;
 }
 
 // Among `v`, where the thread of `p` first moves, or -1.
@@ -402,9 +411,8 @@ public:
             return index;
         }
         node n = fresh_node();
-        for (const choice& c : choices) {
-            n.enabled.push_back({c.thread, c.pending->kind, c.pending->object});
-        }
+        for (const choice& c : choices) n.enabled.push_back(c.thread);
+        n.offers = fingerprint(choices);
         if (k > 0) {
             node& prev = nodes_[k - 1];
             for (const event& s : prev.sleep)
@@ -547,10 +555,8 @@ private:
     bool same_choices(const node& n, std::span<const choice> choices) const {
         if (n.enabled.size() != choices.size()) return false;
         for (std::size_t c = 0; c < choices.size(); ++c)
-            if (n.enabled[c].thread != choices[c].thread || n.enabled[c].kind != choices[c].pending->kind ||
-                n.enabled[c].object != choices[c].pending->object)
-                return false;
-        return true;
+            if (n.enabled[c] != choices[c].thread) return false;
+        return n.offers == fingerprint(choices);
     }
 
     // A node for a new step: one given back earlier, so its vectors keep their capacity.
