@@ -877,19 +877,6 @@ void execution::record_interruption() {
 
 // ---- options.spin_reduction (spin_wait.hpp) ----
 
-namespace {
-// Atomic steps that read their location (and may write it).
-bool reads_atomic(op_kind k) {
-    switch (k) {
-    case op_kind::load: case op_kind::exchange: case op_kind::compare_exchange: case op_kind::fetch_add:
-    case op_kind::fetch_sub: case op_kind::fetch_and: case op_kind::fetch_or: case op_kind::fetch_xor:
-    case op_kind::test_and_set:
-        return true;
-    default: return false;
-    }
-}
-} // namespace
-
 void execution::changed(object_id o) {
     if (o == no_object) return;
     if (versions_.size() <= o) versions_.resize(o + 1, 0);
@@ -913,7 +900,7 @@ void execution::settle_spin_step(const site& next) {
         // its last effect: the top of its loop.
         th.spin.step({op.location, op.object}, {});
         futile = stuck && th.spin.visited(next) && th.spin.await(next, false);
-    } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_atomic(op.kind) &&
+    } else if (op.object != no_object && objects_[op.object].kind == object_kind::atomic && reads_location(op.kind) &&
                e.access != memory::none && !memory_.writes(e.access) &&
                (op.kind == op_kind::load || memory_.repeated(e.access))) {
         // A load, or a read-modify-write that wrote nothing and read what its thread read there

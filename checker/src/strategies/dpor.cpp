@@ -131,20 +131,10 @@ bool may_stall(op_kind kind) {
 // where it writes), offered from what happened before it. A reversed race puts
 // it after other steps, where its options may differ in number and order, so a
 // wakeup sequence takes it with every value, never with the index it had.
-bool memory_step(op_kind kind) {
-    switch (kind) {
-    case op_kind::load: case op_kind::store: case op_kind::exchange: case op_kind::compare_exchange:
-    case op_kind::fetch_add: case op_kind::fetch_sub: case op_kind::fetch_and: case op_kind::fetch_or:
-    case op_kind::fetch_xor: case op_kind::test_and_set: case op_kind::fence:
-        return true;
-    default: return false;
-    }
-}
-
 // So is an event loop's turn (lockstep::asyncio): which ready task it runs is a data choice
 // among what other threads handed it before.
 event with_any_values(event e) {
-    if (memory_step(e.op.kind) || e.op.kind == op_kind::resume) {
+    if (atomic_access(e.op.kind) || e.op.kind == op_kind::resume) {
         e.vals.clear();
         e.any_vals = true;
     }
@@ -641,7 +631,7 @@ private:
         bool grew = false;
         // (So is a yield that was offered as ending a wait loop's turn, options.spin_reduction,
         // when it turned out not to: its thread did not go back to the top of a loop.)
-        if (gave_up && (memory_step(n.step.op.kind) || n.step.op.kind == op_kind::yield) && !n.step.stalled) {
+        if (gave_up && (atomic_access(n.step.op.kind) || n.step.op.kind == op_kind::yield) && !n.step.stalled) {
             n.step.stalled = true;
             join(stalled_clock_, n.clock);
             const thread_id t = n.step.thread;
@@ -873,10 +863,10 @@ private:
         case op_kind::wake:  // pending only from its own wait on: what enables it comes later
         case op_kind::spawn: case op_kind::detach: case op_kind::exit: case op_kind::yield: case op_kind::choose:
         case op_kind::try_lock: case op_kind::unlock: case op_kind::notify_one: case op_kind::notify_all:
-        case op_kind::try_acquire: case op_kind::release: case op_kind::load: case op_kind::store:
-        case op_kind::exchange: case op_kind::compare_exchange: case op_kind::fetch_add: case op_kind::fetch_sub:
+        case op_kind::try_acquire: case op_kind::release:
             return enabling::no;  // never blocks
         default:
+            if (atomic_access(e.op.kind)) return enabling::no;  // never blocks either
             // An operation this strategy does not know may wait for anything on its objects.
             return enabling::maybe;
         }

@@ -64,6 +64,22 @@ struct operation {
     object_id other = no_object;  // a second object it touches (the mutex of a condition wait)
 };
 
+// The memory model's steps: every access to an atomic location, and fences.
+constexpr bool atomic_access(op_kind k) {
+    switch (k) {
+    case op_kind::load: case op_kind::store: case op_kind::exchange: case op_kind::compare_exchange:
+    case op_kind::fetch_add: case op_kind::fetch_sub: case op_kind::fetch_and: case op_kind::fetch_or:
+    case op_kind::fetch_xor: case op_kind::test_and_set: case op_kind::fence:
+        return true;
+    default: return false;
+    }
+}
+
+// The atomic accesses that read their location: loads and read-modify-writes.
+constexpr bool reads_location(op_kind k) {
+    return atomic_access(k) && k != op_kind::store && k != op_kind::fence;
+}
+
 std::string_view to_string(object_kind kind);
 std::string_view to_string(op_kind kind);
 
