@@ -33,6 +33,17 @@ lockstep::options with(lockstep::strategy s, bool reduction,
     return o;
 }
 
+constexpr lockstep::strategy every_strategy[] = {lockstep::strategy::dfs, lockstep::strategy::dpor,
+                                                 lockstep::strategy::random, lockstep::strategy::pct};
+
+// The reduction on, stopping at the first failure within `executions` (0: all).
+lockstep::options until_failure(lockstep::strategy s, std::uint64_t executions) {
+    lockstep::options o = with(s, true);
+    o.stop_on_failure = true;
+    o.max_executions = executions;
+    return o;
+}
+
 std::set<std::string> outcome_set(const lockstep::result& r) {
     std::set<std::string> out;
     for (const auto& [name, counts] : r.outcomes)
@@ -318,8 +329,7 @@ TEST_CASE("spin reduction: the catalogue's spin models with a bug are still foun
     for (const char* name : {"alg_spsc_ring_publish_first", "alg_spsc_ring_relaxed", "alg_peterson_turn_first",
                              "alg_peterson_acq_rel", "real_readerwriterqueue_missing_fence"}) {
         const lockstep::model& m = lockstep::models::find(name);
-        for (lockstep::strategy s : {lockstep::strategy::dfs, lockstep::strategy::dpor, lockstep::strategy::random,
-                                     lockstep::strategy::pct}) {
+        for (lockstep::strategy s : every_strategy) {
             const std::string model_name = name;
             CAPTURE(model_name);
             CAPTURE(static_cast<int>(s));
@@ -343,13 +353,10 @@ TEST_CASE("spin reduction: the catalogue's spin models with a bug are still foun
 }
 
 TEST_CASE("spin reduction: a broken spin lock's mutual exclusion violation is found by every strategy") {
-    for (lockstep::strategy s : {lockstep::strategy::dfs, lockstep::strategy::dpor, lockstep::strategy::random,
-                                 lockstep::strategy::pct}) {
+    for (lockstep::strategy s : every_strategy) {
         CAPTURE(static_cast<int>(s));
-        lockstep::options o = with(s, true);
-        o.stop_on_failure = true;
-        o.max_executions = s == lockstep::strategy::random || s == lockstep::strategy::pct ? 5'000 : 0;
-        const lockstep::result r = lockstep::explore(broken_spin_lock, o);
+        const bool sampled = s == lockstep::strategy::random || s == lockstep::strategy::pct;
+        const lockstep::result r = lockstep::explore(broken_spin_lock, until_failure(s, sampled ? 5'000 : 0));
         REQUIRE(r.failure);
         CHECK(r.failure->kind == lockstep::failure_kind::assertion);
         CHECK(r.failure->token.starts_with("ls3-"));
@@ -395,12 +402,9 @@ TEST_CASE("spin reduction: a loop that gives up after N turns is why it is opt-i
 }
 
 TEST_CASE("spin reduction: a wait nothing can end is a livelock naming the spinning thread and what it waits for") {
-    for (lockstep::strategy s : {lockstep::strategy::dfs, lockstep::strategy::dpor, lockstep::strategy::random,
-                                 lockstep::strategy::pct}) {
+    for (lockstep::strategy s : every_strategy) {
         CAPTURE(static_cast<int>(s));
-        lockstep::options o = with(s, true);
-        o.stop_on_failure = true;
-        o.max_executions = 100;
+        lockstep::options o = until_failure(s, 100);
         const lockstep::result r = lockstep::explore(wait_forever, o);
         REQUIRE(r.failure);
         CHECK(r.failure->kind == lockstep::failure_kind::livelock);
