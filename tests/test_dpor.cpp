@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 #include <set>
+#include <functional>
 #include <string>
 
 #include <lockstep/lockstep.hpp>
@@ -318,38 +319,41 @@ TEST_CASE("dpor: one generated program, for debugging") {
     MESSAGE(r.executions, " redundant ", r.redundant_executions);
 }
 
-TEST_CASE("dpor: a model that behaves differently under the same schedule is reported") {
+namespace {
+// A model that behaves differently from its second run on, by `second_run`:
+// dpor must report it, and never call the search complete.
+std::string nondeterminism_message(const std::function<void(bool second_run)>& body) {
     int runs = 0;
-    auto model = [&runs] {
+    const lockstep::result r = lockstep::explore([&] { body(++runs >= 2); }, dpor_options());
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == lockstep::failure_kind::nondeterminism);
+    CHECK_FALSE(r.complete);
+    return r.failure->message;
+}
+} // namespace
+
+TEST_CASE("dpor: a model that behaves differently under the same schedule is reported") {
+    nondeterminism_message([](bool second_run) {
         lockstep::atomic<int> x(0, "x");
-        if (++runs == 2) (void)x.load();  // the second run starts differently: nondeterministic
+        if (second_run) (void)x.load();  // the second run starts differently
         lockstep::thread a([&] { x.store(1); });
         lockstep::thread b([&] { (void)x.load(); });
         a.join();
         b.join();
-    };
-    const lockstep::result r = lockstep::explore(model, dpor_options());
-    REQUIRE(r.failure);
-    CHECK(r.failure->kind == lockstep::failure_kind::nondeterminism);
-    CHECK_FALSE(r.complete);
+    });
 }
 
 // The same threads offered, one of them about to touch another object: only
 // the fingerprint of what each would do tells the runs apart.
 TEST_CASE("dpor: a re-run whose step would touch another object is reported") {
-    int runs = 0;
-    auto model = [&runs] {
+    const std::string message = nondeterminism_message([](bool second_run) {
         lockstep::atomic<int> x(0, "x"), y(0, "y");
-        const bool other = ++runs >= 2;
-        lockstep::thread a([&] { (other ? y : x).store(1); });
+        lockstep::thread a([&] { (second_run ? y : x).store(1); });
         lockstep::thread b([&] { (void)x.load(); });
         a.join();
         b.join();
-    };
-    const lockstep::result r = lockstep::explore(model, dpor_options());
-    REQUIRE(r.failure);
-    CHECK(r.failure->kind == lockstep::failure_kind::nondeterminism);
-    CHECK(r.failure->message.find("offered other threads or operations") != std::string::npos);
+    });
+    CHECK(message.find("offered other threads or operations") != std::string::npos);
 }
 
 TEST_CASE("dpor: threads started by threads, and condition variables, agree with dfs") {
