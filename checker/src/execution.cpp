@@ -165,6 +165,7 @@ std::uint64_t execution::stable_key(object_id o) const {
 thread_id execution::new_thread(std::string_view name, std::source_location created) {
     if (thread_count_ == threads_.size()) threads_.push_back(std::make_unique<thread_state>());
     const auto id = static_cast<thread_id>(thread_count_++);
+    if (choices_.size() < thread_count_) choices_.resize(thread_count_);  // a slot for every thread
     thread_state& t = *threads_[id];
     t.name.assign(name);
     t.object = add_object(object_kind::thread, {}, created);
@@ -406,58 +407,72 @@ thread_id execution::pick_next() {
     thread_state& self = *threads_[current_];
     const bool gave_up = self.made_no_progress;
     const bool fair = fairness_.active() || gave_up;
-    choices_.clear();
     // This loop runs at every step, for every thread: members it reads are copied
-    // to locals first (the push_backs would otherwise make the compiler reload them).
+    // to locals first (the stores would otherwise make the compiler reload them).
     const auto n = static_cast<thread_id>(thread_count_);
     const thread_id from = current_;
-    const bool details = details_, spin = spin_reduction_;
-    for (;;) {
-        // Round-robin from the current thread.
-        thread_id t = from;
-        for (thread_id i = 0; i < n; ++i, t = t + 1 == n ? 0 : t + 1) {
+    choice* const slots = choices_.data();
+    std::size_t count = 0;
+    // One instance per kind of strategy: one that reads no details gets only thread and pending
+    // written (the other fields keep their defaults), and no test per thread says which.
+    const auto scan = [&](auto details) {
+        const auto consider = [&](thread_id t) {
             const thread_state& th = *threads_[t];
-            if (!th.started || th.finished) continue;
-            if (spin && th.awaiting && !spin_changed(t)) [[unlikely]] continue;
-            bool by_time = false;
-            if (!th.ready.ready()) {
-                if (!th.timed_out) continue;
-                by_time = th.offered.deadline != no_deadline;  // as offer(t)
+            if (!th.started || th.finished) return;
+            if (th.awaiting && !spin_changed(t)) [[unlikely]] return;  // only with options.spin_reduction
+            const bool ready = th.ready.ready();
+            if (!ready && !th.timed_out) return;
+            choice& c = slots[count++];
+            if constexpr (decltype(details)::value) {
+                c = th.offered;
+                c.by_time = !ready && c.deadline != no_deadline;  // as offer(t)
+            } else {
+                c.thread = t;
+                c.pending = &th.pending;
             }
-            if (!details) {
-                choices_.push_back({t, &th.pending});
-                continue;
-            }
-            choices_.push_back(th.offered);
-            choices_.back().by_time = by_time;
+        };
+        for (;;) {
+            // Round-robin from the current thread.
+            for (thread_id t = from; t < n; ++t) consider(t);
+            for (thread_id t = 0; t < from; ++t) consider(t);
+            // Discrete-event time: only when no thread can move does the clock jump
+            // to the earliest deadline, and the threads waiting for it may move.
+            if (count != 0 || !advance_time()) break;
         }
-        // Discrete-event time: only when no thread can move does the clock jump
-        // to the earliest deadline, and the threads waiting for it may move.
-        if (!choices_.empty() || !advance_time()) break;
-    }
+    };
+    if (details_) scan(std::true_type{});
+    else scan(std::false_type{});
+    offered_ = count;
 
     if (fair) {
         enabled_.clear();
-        for (const choice& c : choices_) enabled_.insert(c.thread);
+        for (const choice& c : offered_choices()) enabled_.insert(c.thread);
         fairness_.observe(enabled_, current_, gave_up);
         std::size_t kept = 0;
-        for (const choice& c : choices_)
-            if (fairness_.allowed(c.thread, enabled_)) choices_[kept++] = c;
-        if (kept > 0) choices_.resize(kept);  // the relation is acyclic; never empty in practice
+        for (std::size_t i = 0; i < offered_; ++i)
+            if (fairness_.allowed(choices_[i].thread, enabled_)) choices_[kept++] = choices_[i];
+        if (kept > 0) offered_ = kept;  // the relation is acyclic; never empty in practice
     }
-    if (choices_.empty()) return no_thread;
+    if (offered_ == 0) return no_thread;
 
     self.made_no_progress = false;
-    const std::size_t index = strategy_->pick(choices_, {gave_up, now_, last_value(), step_vars_});
+    // Only a strategy that reads details reads more than whether the last thread gave up.
+    at_.last_gave_up = gave_up;
+    if (details_) {
+        at_.now = now_;
+        at_.last_value = last_value();
+        at_.last_vars = step_vars_;
+    }
+    const std::size_t index = strategy_->pick(offered_choices(), at_);
     step_vars_.clear();
     if (index == strategy_base::abandon) {
         redundant_ = true;
         switch_fiber(self.context, explorer_);
         std::abort();  // an abandoned execution is never resumed
     }
-    if (choices_.size() > 1)
-        decisions_.push_back({static_cast<std::uint32_t>(choices_.size()), static_cast<std::uint32_t>(index),
-                              decision_shape(choices_)});
+    if (offered_ > 1)
+        decisions_.push_back({static_cast<std::uint32_t>(offered_), static_cast<std::uint32_t>(index),
+                              decision_shape(offered_choices())});
     const thread_id next = choices_[index].thread;
     if (fair) fairness_.scheduled(next);
     threads_[next]->awaiting = false;
@@ -592,15 +607,18 @@ void execution::report_end() {
     // Every thread waiting for what it spins on is, to the strategies, every thread blocked: a deadlock.
     end.failed = failure_.has_value() && failure_->kind != failure_kind::deadlock && !all_spinning_;
     end.failing = end.failed ? failure_->thread : no_thread;
-    end.last_value = last_value();
     end.last_gave_up = thread_count_ > 0 && threads_[current_]->made_no_progress;
-    end.last_vars = step_vars_;
-    choices_.clear();
-    for (thread_id t = 0; t < thread_count_; ++t) {
-        const thread_state& th = *threads_[t];
-        if (th.started && !th.finished && !th.priming && th.pending.object != no_object) choices_.push_back(offer(t));
+    if (details_) {
+        end.last_value = last_value();
+        end.last_vars = step_vars_;
+        offered_ = 0;
+        for (thread_id t = 0; t < thread_count_; ++t) {
+            const thread_state& th = *threads_[t];
+            if (th.started && !th.finished && !th.priming && th.pending.object != no_object)
+                choices_[offered_++] = offer(t);
+        }
+        end.unfinished = offered_choices();
     }
-    end.unfinished = choices_;
     strategy_->ended(end);
 }
 

@@ -305,7 +305,13 @@ private:
     std::vector<event> events_;
     std::size_t last_step_ = ~std::size_t{0};  // the event of the step taken last
     std::vector<decision> decisions_;
+    // Slots for the choices of a pick, one per thread, the first `offered_` in use:
+    // filled at every step, so no capacity check per thread and, for a strategy
+    // that reads no details, only thread and pending written.
     std::vector<choice> choices_;
+    std::size_t offered_ = 0;
+    std::span<const choice> offered_choices() const { return {choices_.data(), offered_}; }
+    step_context at_;  // the moment of the pick being made, updated in place
     std::vector<var_touch> step_vars_;  // the var accesses of the step taken last
     std::vector<std::pair<std::string, std::string>> observed_;
     std::optional<failure_record> failure_;

@@ -44,6 +44,7 @@ struct step_context {
     // The thread that moved last made no progress (yielded, slept, failed a
     // try-operation), so switching away from it is no preemption.
     bool last_gave_up = false;
+    // The rest is filled only for a strategy whose needs_details() is true.
     std::int64_t now = 0;  // logical time
     // What the step taken last logged, when it logged a value (a semaphore's count after it).
     std::optional<std::int64_t> last_value;
@@ -56,8 +57,9 @@ struct execution_end {
     // A failure other than a deadlock, and the thread it failed in.
     bool failed = false;
     thread_id failing = no_thread;
+    bool last_gave_up = false;  // as step_context's, for the last step
+    // The rest is filled only for a strategy whose needs_details() is true.
     std::optional<std::int64_t> last_value;  // as step_context's, for the last step
-    bool last_gave_up = false;               // likewise
     std::span<const var_touch> last_vars;    // likewise
     // The threads that had not finished (blocked, or cut off by the failure):
     // their pending operations, which never ran.
