@@ -240,7 +240,9 @@ struct thread_info {
     std::uint32_t count = 0;
 };
 
-bool is_enabled(const node& n, thread_id t) { return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end(); }
+bool is_enabled(const node& n, thread_id t) {
+    return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end();
+}
 
 // What the offered threads would do, by position (the threads themselves are
 // compared one by one). Each term is independent of the others, so the sum runs at
@@ -248,8 +250,9 @@ bool is_enabled(const node& n, thread_id t) { return std::find(n.enabled.begin()
 std::uint64_t fingerprint(std::span<const choice> choices) {
     std::uint64_t h = 0;
     for (std::size_t i = 0; i < choices.size(); ++i) {
-        const std::uint64_t what = choices[i].pending->object << 8 | static_cast<std::uint64_t>(choices[i].pending->kind);
-        h += ((what + 1) ^ (i * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+        const operation& op = *choices[i].pending;
+        const std::uint64_t what = op.object << 8 | static_cast<std::uint64_t>(op.kind);
+        h += ((what + 1) ^ (i * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;  // + 1: no term is zero
     }
     return h;
 }
@@ -818,6 +821,7 @@ private:
     enabling enabler(std::size_t j, const event& e) const {
         const event& x = nodes_[j].step;
         if (x.thread == e.thread) return enabling::no;
+        if (atomic_access(e.op.kind)) return enabling::no;  // an atomic access never blocks
         switch (e.op.kind) {
         case op_kind::join:
             // Nothing on a thread's object (its spawn, its yields, its exit) can follow its join.
@@ -866,7 +870,6 @@ private:
         case op_kind::try_acquire: case op_kind::release:
             return enabling::no;  // never blocks
         default:
-            if (atomic_access(e.op.kind)) return enabling::no;  // never blocks either
             // An operation this strategy does not know may wait for anything on its objects.
             return enabling::maybe;
         }
