@@ -175,7 +175,8 @@ thread_id execution::new_thread(std::string_view name, std::source_location crea
     t.pending = {};
     t.offered = {id, &t.pending};
     t.ready = {};
-    t.started = t.priming = t.finished = t.joined = t.made_no_progress = t.blocked = false;
+    t.phase = thread_phase::not_started;
+    t.priming = t.joined = t.made_no_progress = t.blocked = false;
     t.spin.effect();
     t.awaiting = false;
     t.locks_held = 0;
@@ -221,7 +222,7 @@ void execution::run(const std::function<void()>& model, strategy_base& strategy)
     m.has_stack = true;
     m.body = {nullptr, 0, 0, nullptr, &run_model};
     m.body_at = const_cast<std::function<void()>*>(&model);
-    m.started = true;
+    m.phase = thread_phase::running;
     start_fiber(m.context, m.memory, align_down(m.memory.top(), 64), &thread_entry);
     current_ = main;
 
@@ -274,7 +275,7 @@ void execution::thread_entry(boost::context::detail::transfer_t t) {
 void execution::exit_thread() {
     thread_state& self = *threads_[current_];
     schedule({op_kind::exit, self.object, {}, sync::publish}, {});
-    self.finished = true;
+    self.phase = thread_phase::finished;
     if (self.locks_held > 0) {
         for (std::size_t o = 0; o < object_count_; ++o) {
             const object_info& lock = objects_[o];
@@ -317,7 +318,7 @@ std::string execution::deadlock_message() const {
     std::string message = "deadlock: every thread is blocked";
     for (std::size_t t = 0; t < thread_count_; ++t) {
         const thread_state& th = *threads_[t];
-        if (th.loop == nullptr || th.finished) continue;
+        if (th.loop == nullptr || th.finished()) continue;
         message += fmt::format("\n  the event loop of thread {} has tasks that wait forever:\n{}",
                                thread_label(static_cast<thread_id>(t)), th.loop->pending_tasks());
         while (!message.empty() && message.back() == '\n') message.pop_back();
@@ -327,14 +328,14 @@ std::string execution::deadlock_message() const {
 
 void execution::no_thread_can_move() {
     for (std::size_t t = 0; t < thread_count_; ++t)
-        if (threads_[t]->started && !threads_[t]->finished && threads_[t]->awaiting) {
+        if (threads_[t]->running() && threads_[t]->awaiting) {
             std::source_location where{};
             std::string message = spin_livelock_message(where);
             all_spinning_ = true;
             fail(failure_kind::livelock, std::move(message), where);
         }
     for (std::size_t t = 0; t < thread_count_; ++t)
-        if (!threads_[t]->finished) fail(failure_kind::deadlock, deadlock_message(), {});
+        if (!threads_[t]->finished()) fail(failure_kind::deadlock, deadlock_message(), {});
     for (std::size_t t = 1; t < thread_count_; ++t)
         if (!threads_[t]->joined)
             fail(failure_kind::misuse,
@@ -369,7 +370,7 @@ void execution::livelock() {
             bool others_can_move = false;
             for (thread_id t = 0; t < thread_count_; ++t) {
                 const thread_state& th = *threads_[t];
-                if (t != top->thread && th.started && !th.finished && (th.timed_out || th.ready.ready()))
+                if (t != top->thread && th.running() && (th.timed_out || satisfied(th.ready)))
                     others_can_move = true;
             }
             message += fmt::format(
@@ -418,9 +419,9 @@ thread_id execution::pick_next() {
     const auto scan = [&](auto details) {
         const auto consider = [&](thread_id t) {
             const thread_state& th = *threads_[t];
-            if (!th.started || th.finished) return;
+            if (!th.running()) return;
             if (th.awaiting && !spin_changed(t)) [[unlikely]] return;  // only with options.spin_reduction
-            const bool ready = th.ready.ready();
+            const bool ready = satisfied(th.ready);
             if (!ready && !th.timed_out) return;
             choice& c = slots[count++];
             if constexpr (decltype(details)::value) {
@@ -483,21 +484,40 @@ bool execution::advance_time() {
     std::int64_t earliest = no_deadline;
     for (std::size_t t = 0; t < thread_count_; ++t) {
         const thread_state& th = *threads_[t];
-        if (th.started && !th.finished && !th.timed_out && th.deadline < earliest) earliest = th.deadline;
+        if (th.running() && !th.timed_out && th.deadline < earliest) earliest = th.deadline;
     }
     if (earliest == no_deadline) return false;
     if (earliest > now_) now_ = earliest;
     for (std::size_t t = 0; t < thread_count_; ++t) {
         thread_state& th = *threads_[t];
-        if (th.started && !th.finished && th.deadline <= now_) th.timed_out = true;
+        if (th.running() && th.deadline <= now_) th.timed_out = true;
     }
     return true;
 }
 
-bool execution::schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
-    schedule_impl(op, ready, deadline);
-    // Resumed: woken when the condition holds, else the deadline passed.
-    return ready.ready();
+// Written field by field, the handles resolved on the way: this runs at every
+// step, and a copy of a resolved temporary costs more than the resolving.
+bool execution::schedule_handles(const operation& op, const wait_condition& ready, std::int64_t deadline) {
+    thread_state& self = *threads_[current_];
+    operation& p = self.pending;
+    p.kind = op.kind;
+    p.object = index(op.object, op.location);
+    p.location = op.location;
+    p.effect = op.effect;
+    p.other = index(op.other, op.location);
+    wait_condition& w = self.ready;
+    w.test = ready.test;
+    w.context = ready.context;
+    w.lock = index(ready.lock, op.location);
+    w.holder_ok = ready.holder_ok;
+    return schedule_pending(deadline);
+}
+
+bool execution::schedule(const operation& op, const wait_condition& ready, std::int64_t deadline) {
+    thread_state& self = *threads_[current_];
+    self.pending = op;
+    self.ready = ready;
+    return schedule_pending(deadline);
 }
 
 namespace {
@@ -507,18 +527,18 @@ bool counts_contention(op_kind k) {
 }
 } // namespace
 
-void execution::schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline) {
+// The thread's `pending` and `ready` are written (objects as indices).
+bool execution::schedule_pending(std::int64_t deadline) {
     // Reaching the scheduling point is progress, before any switch to another
     // thread: a hang signal arriving during the switch must not blame that one.
     heartbeat_.store(++beats_, std::memory_order_relaxed);
-    if (spin_reduction_) settle_spin_step({op.location, op.object});
     thread_state& self = *threads_[current_];
-    self.pending = op;
-    self.ready = ready;
+    const operation& op = self.pending;
+    if (spin_reduction_) settle_spin_step({op.location, op.object});
     self.deadline = deadline;
     self.timed_out = deadline <= now_;
     if (details_) describe_pending(current_);  // otherwise `offered` stays {thread, &pending}, all it needs
-    if (counts_contention(op.kind) && !ready.ready()) ++objects_[op.object].contended;
+    if (counts_contention(op.kind) && !satisfied(self.ready)) ++objects_[op.object].contended;
     if (self.priming) {
         self.priming = false;
         current_ = self.parent;
@@ -529,15 +549,16 @@ void execution::schedule_impl(const operation& op, wait_condition ready, std::in
         if (next == no_thread) no_thread_can_move();
         give_control_to(next);
     }
-    // Running again: its wait condition may refer to temporaries that are about
-    // to go away, so it must not be evaluated until its next scheduling point.
+    // Running again: woken when the condition holds, else the deadline passed. The
+    // condition may refer to temporaries that are about to go away, so it must
+    // not be evaluated again until the thread's next scheduling point.
+    const bool woken = satisfied(self.ready);
     self.ready = {};
     last_step_ = events_.size();
     events_.push_back({current_, op, 0, false});
     spin_step_open_ = spin_reduction_;
     if (hb_.active()) track(events_.size() - 1);
-    // Granted: the condition (a lambda in the caller's frame) must not be evaluated again.
-    threads_[current_]->ready = {};
+    return woken;
 }
 
 void execution::relabel_step(op_kind kind, object_id object, std::source_location where) {
@@ -562,10 +583,12 @@ std::string blocking_message(const execution& ex, const loop_host& loop, const o
 }
 } // namespace
 
-void execution::check_turn_on_loop(const operation& op, wait_condition ready, std::int64_t deadline) {
+void execution::check_turn_on_loop(const operation& op, const wait_condition& ready, std::int64_t deadline) {
     const loop_host* loop = threads_[current_]->loop;
     if (!loop->in_turn() || deadline <= now_ || ready.ready()) return;
-    fail(failure_kind::blocks_event_loop, blocking_message(*this, *loop, op), op.location);
+    operation resolved = op;
+    resolved.object = index(op.object, op.location);
+    fail(failure_kind::blocks_event_loop, blocking_message(*this, *loop, resolved), op.location);
 }
 
 void execution::annotate(std::int64_t value) {
@@ -584,7 +607,7 @@ std::optional<std::int64_t> execution::last_value() const {
 choice execution::offer(thread_id t) const {
     const thread_state& th = *threads_[t];
     choice c = th.offered;
-    c.by_time = c.deadline != no_deadline && th.timed_out && !th.ready.ready();
+    c.by_time = c.deadline != no_deadline && th.timed_out && !satisfied(th.ready);
     return c;
 }
 
@@ -614,7 +637,7 @@ void execution::report_end() {
         offered_ = 0;
         for (thread_id t = 0; t < thread_count_; ++t) {
             const thread_state& th = *threads_[t];
-            if (th.started && !th.finished && !th.priming && th.pending.object != no_object)
+            if (th.running() && !th.priming && th.pending.object != no_object)
                 choices_[offered_++] = offer(t);
         }
         end.unfinished = offered_choices();
@@ -641,7 +664,7 @@ void execution::fail(failure_kind kind, std::string message, std::source_locatio
     // Wait conditions can only be evaluated while this execution runs: keep them for the report.
     for (std::size_t t = 0; t < thread_count_; ++t) {
         thread_state& th = *threads_[t];
-        th.blocked = th.started && !th.finished && !th.timed_out && !th.ready.ready();
+        th.blocked = th.running() && !th.timed_out && !satisfied(th.ready);
     }
     switch_fiber(threads_[current_]->context, explorer_);
     std::abort();  // a failed execution is abandoned, never resumed
@@ -707,7 +730,7 @@ thread_id execution::spawn(const thread_body& body, std::string_view name, std::
     child.body = body;
     child.body_at = at;
     child.parent = current_;
-    child.started = true;
+    child.phase = thread_phase::running;
     child.priming = true;
     start_fiber(child.context, child.memory, align_down(at, 64), &thread_entry);
     // Run the child up to its first visible operation, so its pending operation is known.
@@ -958,7 +981,7 @@ std::string execution::spin_livelock_message(std::source_location& where) const 
                           "that only read):";
     for (std::size_t t = 0; t < thread_count_; ++t) {
         const thread_state& th = *threads_[t];
-        if (!th.started || th.finished) continue;
+        if (!th.running()) continue;
         const auto id = static_cast<thread_id>(t);
         if (!th.awaiting) {
             message += fmt::format("\n  thread {} is blocked: {} {} at {}", thread_label(id), to_string(th.pending.kind),
@@ -1006,24 +1029,15 @@ std::source_location locked_at(object_id lock) {
     execution& ex = active("a lock");
     return ex.object(ex.index(lock)).owned_since;
 }
-namespace {
-operation resolved(execution& ex, operation op) {
-    op.object = ex.index(op.object, op.location);
-    op.other = ex.index(op.other, op.location);
-    return op;
-}
-} // namespace
-void schedule(const operation& op, wait_condition ready) {
+void schedule(const operation& op, const wait_condition& ready) {
     execution& ex = active("a primitive");
-    const operation resolved_op = resolved(ex, op);
-    ex.check_turn(resolved_op, ready, no_deadline);
-    ex.schedule(resolved_op, ready);
+    ex.check_turn(op, ready, no_deadline);
+    ex.schedule_handles(op, ready, no_deadline);
 }
-bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline) {
+bool schedule_until(const operation& op, const wait_condition& ready, std::int64_t deadline) {
     execution& ex = active("a timed primitive");
-    const operation resolved_op = resolved(ex, op);
-    ex.check_turn(resolved_op, ready, deadline);
-    return ex.schedule_until(resolved_op, ready, deadline);
+    ex.check_turn(op, ready, deadline);
+    return ex.schedule_handles(op, ready, deadline);
 }
 std::int64_t now() { return active("lockstep::clock").now(); }
 void set_spurious_wakeups(bool on) { active("lockstep::spurious_wakeups").set_spurious_wakeups(on); }

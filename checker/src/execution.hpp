@@ -41,6 +41,8 @@ struct object_info {
     std::uint64_t contended = 0;  // lock requests that had to wait, in this execution
 };
 
+enum class thread_phase : std::uint8_t { not_started, running, finished };
+
 struct thread_state {
     fiber context;
     stack memory{};
@@ -50,9 +52,11 @@ struct thread_state {
     thread_id parent = no_thread;
     operation pending{};
     wait_condition ready{};
-    bool started = false;
+    // One field rather than started/finished flags: the scheduler tests it for every thread at every step.
+    thread_phase phase = thread_phase::not_started;
+    bool running() const { return phase == thread_phase::running; }
+    bool finished() const { return phase == thread_phase::finished; }
     bool priming = false;  // runs from spawn to its first visible operation
-    bool finished = false;
     bool joined = false;
     bool made_no_progress = false;
     // options.spin_reduction: its reads since its last effect, and whether it
@@ -132,8 +136,11 @@ public:
     static execution* current() noexcept;
     thread_id self() const { return current_; }
     object_id add_object(object_kind kind, std::string_view name, std::source_location created);
-    void schedule(const operation& op, wait_condition ready) { schedule_impl(op, ready, no_deadline); }
-    bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline);
+    // The scheduling point. Returns whether `ready` held when the thread was let go
+    // (else its deadline passed). Operations and conditions from primitives carry
+    // handles; the runtime's own carry indices.
+    bool schedule_handles(const operation& op, const wait_condition& ready, std::int64_t deadline);
+    bool schedule(const operation& op, const wait_condition& ready, std::int64_t deadline = no_deadline);
     std::int64_t now() const { return now_; }
     void set_spurious_wakeups(bool on);
     // options.spurious_wakeups: every run starts with them allowed.
@@ -157,7 +164,7 @@ public:
     void acquired_shared(object_id lock, std::source_location where);
     void released_shared(object_id lock);
     thread_id spawn(const thread_body& body, std::string_view name, std::source_location where);
-    bool finished(thread_id t) const { return threads_[t]->finished; }
+    bool finished(thread_id t) const { return threads_[t]->finished(); }
     void joined(thread_id t) { threads_[t]->joined = true; }
     object_id thread_object(thread_id t) const { return threads_[t]->object; }
     std::size_t choose(std::size_t n, std::source_location where);
@@ -171,8 +178,8 @@ public:
     void host_loop(loop_host* loop) { threads_[current_]->loop = loop; }
     loop_host* hosted_loop() const { return threads_[current_]->loop; }
     void relabel_step(op_kind kind, object_id object, std::source_location where);
-    // A task's turn may not block its loop's thread: fails when `op` would.
-    void check_turn(const operation& op, wait_condition ready, std::int64_t deadline) {
+    // A task's turn may not block its loop's thread: fails when `op` (with handles) would.
+    void check_turn(const operation& op, const wait_condition& ready, std::int64_t deadline) {
         if (threads_[current_]->loop != nullptr) check_turn_on_loop(op, ready, deadline);  // inline: every step
     }
     void set_detect_races(bool on) { detect_races_ = on; }
@@ -213,11 +220,14 @@ public:
     // Runs are numbered across the process (every exploration, every worker),
     // in 44 bits: no two runs of a process share a number.
     object_id handle(object_id o) const { return o == no_object ? o : o | (generation_ << index_bits); }
+    // Called for every handle at every step: one test when the handle is of this run
+    // (its high bits then cancel out; any other generation leaves bits above the index).
     object_id index(object_id handle, std::source_location where = {}) {
-        if (handle == no_object) return handle;
-        const object_id o = handle & ((object_id{1} << index_bits) - 1);
-        if ((handle >> index_bits) != generation_ || o >= object_count_) [[unlikely]]
-            stale_object(where);
+        const object_id o = handle ^ (generation_ << index_bits);
+        if (o >= object_count_) [[unlikely]] {
+            if (handle != no_object) stale_object(where);
+            return no_object;
+        }
         return o;
     }
     [[noreturn]] void stale_object(std::source_location where);
@@ -246,8 +256,17 @@ private:
     static void thread_entry(boost::context::detail::transfer_t t);
     [[noreturn]] void exit_thread();
     thread_id new_thread(std::string_view name, std::source_location created);
-    void schedule_impl(const operation& op, wait_condition ready, std::int64_t deadline);
-    void check_turn_on_loop(const operation& op, wait_condition ready, std::int64_t deadline);
+    bool schedule_pending(std::int64_t deadline);
+    void check_turn_on_loop(const operation& op, const wait_condition& ready, std::int64_t deadline);
+    // wait_condition::ready for a condition whose lock is resolved to an index (see schedule):
+    // the lock is tested here, without a call, for every blocked thread at every step.
+    bool satisfied(const wait_condition& w) const {
+        if (w.lock != no_object) {
+            const thread_id holder = objects_[w.lock].owner;
+            if (holder != no_thread && holder != w.holder_ok) return false;
+        }
+        return w.test == nullptr || w.test(w.context);
+    }
     bool advance_time();
     thread_id pick_next();
     [[noreturn]] void no_thread_can_move();

@@ -174,10 +174,10 @@ std::string blocked_on(const execution& ex, thread_id t) {
 std::string state_at_end(const execution& ex, thread_id t) {
     const failure_record& f = *ex.failure();
     const thread_state& th = ex.thread(t);
-    if (th.finished) return "finished";
+    if (th.finished()) return "finished";
     if (t == f.thread && f.where.line() != 0 && f.kind != failure_kind::deadlock)
         return fmt::format("{}; failed at {}", held_by(ex, t), where(f.where));
-    if (!th.started) return "not started";
+    if (th.phase == thread_phase::not_started) return "not started";
     if (!th.blocked)
         return fmt::format("{}; next: {} {}{}", held_by(ex, t), to_string(th.pending.kind),
                            ex.object_label(th.pending.object),
@@ -251,7 +251,7 @@ std::vector<thread_at_end> record_threads(const execution& ex) {
         for (object_id o = 0; o < ex.object_count(); ++o)
             if (ex.object(o).owner == t) end.holds.push_back(ex.object_label(o));
         for (const held_lock& h : th.shared_held) end.holds.push_back(ex.object_label(h.lock) + " (shared)");
-        if (th.blocked && !th.finished) end.blocked_on = ex.object_label(th.pending.object);
+        if (th.blocked && !th.finished()) end.blocked_on = ex.object_label(th.pending.object);
         all.push_back(std::move(end));
     }
     return all;

@@ -149,10 +149,9 @@ private:
         // Woken (by a notify, or spuriously) and relocking the mutex: one step,
         // once both can happen; or the deadline passes first.
         const bool spurious = spurious_wakeup_available();
-        const bool woken = schedule_until({op_kind::wake, id_, where, sync::both, m}, until([&me, m, spurious] {
-                                              return (me.notified || spurious) && owner(m) == no_thread;
-                                          }),
-                                          deadline);
+        const auto woken_up = [&me, spurious] { return me.notified || spurious; };
+        const bool woken = schedule_until({op_kind::wake, id_, where, sync::both, m},
+                                          until_unlocked(m, no_thread, until(woken_up)), deadline);
         std::cv_status status = std::cv_status::no_timeout;
         if (woken) {
             if (!me.notified) {
@@ -169,7 +168,7 @@ private:
                 status = std::cv_status::timeout;
             }
             annotate(me.notified ? woke_notified : woke_timed_out);
-            schedule({op_kind::relock, m, where, sync::observe}, until([m] { return owner(m) == no_thread; }));
+            schedule({op_kind::relock, m, where, sync::observe}, until_unlocked(m));
         }
         for (std::uint32_t i = 0; i < levels; ++i) acquired(m, where);
         return status;

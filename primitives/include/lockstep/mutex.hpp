@@ -38,10 +38,7 @@ public:
                              "cannot be re-acquired, so the thread would block forever",
                              thread_label(me), object_label(id_), source_line(locked_at(id_))),
                  where);
-        schedule({op_kind::lock, id_, where, sync::observe}, until([this, me] {
-                     const thread_id holder = owner(id_);
-                     return holder == no_thread || (Recursive && holder == me);
-                 }));
+        schedule({op_kind::lock, id_, where, sync::observe}, until_unlocked(id_, Recursive ? me : no_thread));
         acquired(id_, where);
     }
 

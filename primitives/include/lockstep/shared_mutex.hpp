@@ -34,8 +34,9 @@ public:
                                      detail::thread_label(me), detail::object_label(id_),
                                      holds_shared(me) ? " in shared mode" : ""),
                          where);
+        const auto no_readers = [this] { return readers_.empty(); };
         detail::schedule({detail::op_kind::lock, id_, where, detail::sync::observe},
-                         detail::until([this] { return detail::owner(id_) == detail::no_thread && readers_.empty(); }));
+                         detail::until_unlocked(id_, detail::no_thread, detail::until(no_readers)));
         detail::acquired(id_, where);
     }
     bool try_lock(std::source_location where = std::source_location::current()) {
@@ -67,7 +68,7 @@ public:
                                      detail::thread_label(me), detail::object_label(id_)),
                          where);
         detail::schedule({detail::op_kind::lock_shared, id_, where, detail::sync::observe},
-                         detail::until([this] { return detail::owner(id_) == detail::no_thread; }));
+                         detail::until_unlocked(id_));
         readers_.push_back(me);
         detail::acquired_shared(id_, where);
     }

@@ -47,11 +47,8 @@ private:
                              "non-recursive mutex cannot be re-acquired",
                              thread_label(me), object_label(id), source_line(locked_at(id))),
                  where);
-        const bool ok = schedule_until({op_kind::try_lock_for, id, where, sync::observe}, until([id, me] {
-                                           const thread_id holder = owner(id);
-                                           return holder == no_thread || (Recursive && holder == me);
-                                       }),
-                                       deadline);
+        const bool ok = schedule_until({op_kind::try_lock_for, id, where, sync::observe},
+                                       until_unlocked(id, Recursive ? me : no_thread), deadline);
         if (ok) acquired(id, where);
         annotate(ok);
         return ok;

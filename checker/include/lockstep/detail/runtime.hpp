@@ -16,16 +16,28 @@
 
 namespace lockstep::detail {
 
-// A non-owning predicate "may the pending operation proceed?"; empty = always.
+// "May the pending operation proceed?": a non-owning predicate, and/or a lock
+// that must be free (or held by `holder_ok`); empty = always. The lock is
+// declared rather than tested in the predicate so that the scheduler, which
+// asks every blocked thread at every step, tests it without a call.
 struct wait_condition {
     bool (*test)(const void*) = nullptr;
     const void* context = nullptr;
-    bool ready() const { return test == nullptr || test(context); }
+    object_id lock = no_object;
+    thread_id holder_ok = no_thread;
+    bool ready() const;
 };
 
 template <class F>
 wait_condition until(const F& f) {
     return {[](const void* c) { return static_cast<bool>((*static_cast<const F*>(c))()); }, &f};
+}
+
+// Ready once `lock` is free (or held by `holder_ok`, for a recursive mutex) and `also` holds.
+inline wait_condition until_unlocked(object_id lock, thread_id holder_ok = no_thread, wait_condition also = {}) {
+    also.lock = lock;
+    also.holder_ok = holder_ok;
+    return also;
 }
 
 // A thread body placed on its own fiber stack, so spawning allocates nothing.
@@ -51,14 +63,14 @@ void name_object(object_id id, std::string_view name, std::source_location where
 
 // The scheduling point: returns when the strategy lets the calling thread
 // perform `op`, which is only when `ready` holds.
-void schedule(const operation& op, wait_condition ready = {});
+void schedule(const operation& op, const wait_condition& ready = {});
 // Logical time, in nanoseconds since the execution began; no_deadline = never.
 inline constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
 std::int64_t now();
 // A timed scheduling point: the thread may move when `ready` holds, or once the
 // logical clock reaches `deadline` (which it does only when no thread can move
 // otherwise). Returns true when `ready` held (woken), false when it timed out.
-bool schedule_until(const operation& op, wait_condition ready, std::int64_t deadline);
+bool schedule_until(const operation& op, const wait_condition& ready, std::int64_t deadline);
 // Spurious wake-ups of condition-variable waits (options.spurious_wakeups): each
 // thread may wake once per execution without a notify, explored as a choice.
 void set_spurious_wakeups(bool on);
@@ -76,6 +88,14 @@ void no_progress();
 // Lock ownership, kept by the runtime for deadlock reports and exit checks.
 // `where`: the caller's line, for the report if the object is stale (see execution::index).
 thread_id owner(object_id lock, std::source_location where = {});
+
+inline bool wait_condition::ready() const {
+    if (lock != no_object) {
+        const thread_id holder = owner(lock);
+        if (holder != no_thread && holder != holder_ok) return false;
+    }
+    return test == nullptr || test(context);
+}
 std::uint32_t depth(object_id lock);
 std::source_location locked_at(object_id lock);
 void acquired(object_id lock, std::source_location where);
