@@ -20,6 +20,10 @@ public:
         const std::size_t w = t >> 6;
         if (w < words_.size()) words_[w] &= ~bit(t);
     }
+    bool contains(thread_id t) const {
+        const std::size_t w = t >> 6;
+        return w < words_.size() && (words_[w] & bit(t)) != 0;
+    }
     bool intersects(const thread_set& o) const {
         const std::size_t n = std::min(words_.size(), o.words_.size());
         for (std::size_t i = 0; i < n; ++i)

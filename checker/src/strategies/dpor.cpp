@@ -92,6 +92,7 @@
 
 #include "../estimate.hpp"
 #include "../strategy.hpp"
+#include "../thread_set.hpp"
 
 namespace lockstep::detail {
 namespace {
@@ -208,10 +209,12 @@ struct data_choice {
 
 // A state of the current path and the step taken from it.
 struct node {
-    // The threads offered here, in order, and a fingerprint of what each would do
-    // (only compared on a re-run): with thousands of threads, a node's share of
-    // memory is mostly this list, so it holds no more than it must.
-    std::vector<thread_id> enabled;
+    // The threads offered here (one bit each: with thousands of threads, a list
+    // would be most of a node's memory and is_enabled a scan), how many, and a
+    // fingerprint of who was offered where and what each would do (only compared
+    // on a re-run).
+    thread_set enabled;
+    std::uint32_t offered = 0;
     std::uint64_t offers = 0;
     std::vector<event> sleep;        // threads whose exploration from here is redundant
     std::vector<wnode> wut;          // wakeup tree: what is left to explore from here
@@ -240,18 +243,17 @@ struct thread_info {
     std::uint32_t count = 0;
 };
 
-bool is_enabled(const node& n, thread_id t) {
-    return std::find(n.enabled.begin(), n.enabled.end(), t) != n.enabled.end();
-}
+bool is_enabled(const node& n, thread_id t) { return n.enabled.contains(t); }
 
-// What the offered threads would do, by position (the threads themselves are
-// compared one by one). Each term is independent of the others, so the sum runs at
-// the speed of the loads, not of a chain of multiplications.
+// Which thread was offered at which position and what it would do. Each term is
+// independent of the others, so the sum runs at the speed of the loads, not of a
+// chain of multiplications.
 std::uint64_t fingerprint(std::span<const choice> choices) {
     std::uint64_t h = 0;
     for (std::size_t i = 0; i < choices.size(); ++i) {
         const operation& op = *choices[i].pending;
-        const std::uint64_t what = op.object << 8 | static_cast<std::uint64_t>(op.kind);
+        const std::uint64_t what = (op.object << 8 | static_cast<std::uint64_t>(op.kind)) * 0xff51afd7ed558ccdULL +
+                                   choices[i].thread;
         h += ((what + 1) ^ (i * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;  // + 1: no term is zero
     }
     return h;
@@ -404,7 +406,8 @@ public:
             return index;
         }
         node n = fresh_node();
-        for (const choice& c : choices) n.enabled.push_back(c.thread);
+        for (const choice& c : choices) n.enabled.insert(c.thread);
+        n.offered = static_cast<std::uint32_t>(choices.size());
         n.offers = fingerprint(choices);
         if (k > 0) {
             node& prev = nodes_[k - 1];
@@ -546,9 +549,9 @@ private:
     }
 
     bool same_choices(const node& n, std::span<const choice> choices) const {
-        if (n.enabled.size() != choices.size()) return false;
-        for (std::size_t c = 0; c < choices.size(); ++c)
-            if (n.enabled[c] != choices[c].thread) return false;
+        if (n.offered != choices.size()) return false;
+        for (const choice& c : choices)
+            if (!n.enabled.contains(c.thread)) return false;
         return n.offers == fingerprint(choices);
     }
 
