@@ -282,6 +282,26 @@ TEST_CASE("async: a mutex held by another thread blocks the event loop when the 
     CHECK(contains(r.failure->message, "would block: lock m"));
 }
 
+TEST_CASE("async: a lock kept from an earlier run and taken in a task is reported at the task's line") {
+    // Not a static: one would be destroyed by any exit() a later test's model calls.
+    lockstep::recursive_mutex* kept = nullptr;
+    CHECK(explore([&] { kept = new lockstep::recursive_mutex("kept"); }).ok());
+    const auto r = explore([&] {
+        asyncio::event_loop loop;
+        auto main_task = [&]() -> asyncio::task<void> {
+            kept->lock();
+            kept->unlock();
+            co_return;
+        };
+        loop.run(main_task());
+    });
+    delete kept;  // outside any run: nothing to check
+    REQUIRE(r.failure);
+    CHECK(r.failure->kind == lockstep::failure_kind::misuse);
+    CHECK(contains(r.failure->message, "from an earlier run"));
+    CHECK(r.failure->location.starts_with("tests/test_async.cpp:"));
+}
+
 TEST_CASE("async: a task never awaited, an exception never retrieved, a coroutine never awaited") {
     SUBCASE("pending when the loop finishes") {
         const auto r = explore([] {

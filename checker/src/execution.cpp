@@ -498,17 +498,21 @@ bool execution::advance_time() {
 // Written field by field, the handles resolved on the way: this runs at every
 // step, and a copy of a resolved temporary costs more than the resolving.
 bool execution::schedule_handles(const operation& op, const wait_condition& ready, std::int64_t deadline) {
+    // Resolved first: a stale handle fails here, and the report must not see a half-written step.
+    const object_id object = index(op.object, op.location);
+    const object_id other = index(op.other, op.location);
+    const object_id lock = index(ready.lock, op.location);
     thread_state& self = *threads_[current_];
     operation& p = self.pending;
     p.kind = op.kind;
-    p.object = index(op.object, op.location);
+    p.object = object;
     p.location = op.location;
     p.effect = op.effect;
-    p.other = index(op.other, op.location);
+    p.other = other;
     wait_condition& w = self.ready;
     w.test = ready.test;
     w.context = ready.context;
-    w.lock = index(ready.lock, op.location);
+    w.lock = lock;
     w.holder_ok = ready.holder_ok;
     return schedule_pending(deadline);
 }
@@ -585,7 +589,10 @@ std::string blocking_message(const execution& ex, const loop_host& loop, const o
 
 void execution::check_turn_on_loop(const operation& op, const wait_condition& ready, std::int64_t deadline) {
     const loop_host* loop = threads_[current_]->loop;
-    if (!loop->in_turn() || deadline <= now_ || ready.ready()) return;
+    if (!loop->in_turn() || deadline <= now_) return;
+    wait_condition resolved_ready = ready;  // resolved here so that a stale lock is reported at op's line
+    resolved_ready.lock = index(ready.lock, op.location);
+    if (satisfied(resolved_ready)) return;
     operation resolved = op;
     resolved.object = index(op.object, op.location);
     fail(failure_kind::blocks_event_loop, blocking_message(*this, *loop, resolved), op.location);

@@ -93,6 +93,7 @@
 #include "../estimate.hpp"
 #include "../strategy.hpp"
 #include "../thread_set.hpp"
+#include "splitmix.hpp"
 
 namespace lockstep::detail {
 namespace {
@@ -246,15 +247,16 @@ struct thread_info {
 bool is_enabled(const node& n, thread_id t) { return n.enabled.contains(t); }
 
 // Which thread was offered at which position and what it would do. Each term is
-// independent of the others, so the sum runs at the speed of the loads, not of a
-// chain of multiplications.
+// fully mixed (so that swapping two entries changes the sum) and independent of
+// the others, so the sum runs at the speed of the loads, not of a chain of
+// multiplications.
 std::uint64_t fingerprint(std::span<const choice> choices) {
     std::uint64_t h = 0;
     for (std::size_t i = 0; i < choices.size(); ++i) {
         const operation& op = *choices[i].pending;
         const std::uint64_t what = (op.object << 8 | static_cast<std::uint64_t>(op.kind)) * 0xff51afd7ed558ccdULL +
                                    choices[i].thread;
-        h += ((what + 1) ^ (i * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;  // + 1: no term is zero
+        h += splitmix64_mix(what + (i + 1) * 0x9e3779b97f4a7c15ULL);
     }
     return h;
 }
