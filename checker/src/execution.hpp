@@ -258,7 +258,7 @@ private:
     thread_id new_thread(std::string_view name, std::source_location created);
     bool schedule_pending(std::int64_t deadline);
     void check_turn_on_loop(const operation& op, const wait_condition& ready, std::int64_t deadline);
-    // wait_condition::ready for a condition whose lock is resolved to an index (see schedule):
+    // Whether a wait condition holds, its lock resolved to an index (see schedule_handles):
     // the lock is tested here, without a call, for every blocked thread at every step.
     bool satisfied(const wait_condition& w) const {
         if (w.lock != no_object) {

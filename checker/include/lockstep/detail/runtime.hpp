@@ -25,7 +25,6 @@ struct wait_condition {
     const void* context = nullptr;
     object_id lock = no_object;
     thread_id holder_ok = no_thread;
-    bool ready() const;
 };
 
 template <class F>
@@ -88,14 +87,6 @@ void no_progress();
 // Lock ownership, kept by the runtime for deadlock reports and exit checks.
 // `where`: the caller's line, for the report if the object is stale (see execution::index).
 thread_id owner(object_id lock, std::source_location where = {});
-
-inline bool wait_condition::ready() const {
-    if (lock != no_object) {
-        const thread_id holder = owner(lock);
-        if (holder != no_thread && holder != holder_ok) return false;
-    }
-    return test == nullptr || test(context);
-}
 std::uint32_t depth(object_id lock);
 std::source_location locked_at(object_id lock);
 void acquired(object_id lock, std::source_location where);
